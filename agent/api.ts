@@ -201,6 +201,12 @@ export interface User<V = Record<string, unknown>> {
   readonly vars: V;
   /** Aborted when this user is stopped or removed; pass it to your own async work. */
   readonly signal: AbortSignal;
+  /**
+   * Aborted when the user is asked to finish (graceful removal, or the run stopping): wind down and return.
+   * Users still running 2 s later are aborted (`signal`). Also readable as `stopping`.
+   */
+  readonly stopSignal: AbortSignal;
+  readonly stopping: boolean;
   http(baseUrl: string, options?: HttpClientOptions): HttpClient;
   ws(url: string, options?: WsOptions): Promise<WsConnection>;
   /** Waits `ms` milliseconds (ends early, throwing `AbortError`, if the user is stopped). */

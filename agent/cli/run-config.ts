@@ -1,0 +1,70 @@
+/**
+ * Builds a run configuration from `rookery run`'s arguments: a scenario file with flags, or a plan file whose
+ * values the flags override (flags > plan > defaults).
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { RookeryError } from '../common/errors';
+import type { RunConfig } from '../controller/local-run';
+import { parsePlan, planError } from '../plan/parse-plan';
+import { parseDuration, parseRate } from '../plan/units';
+import { DEFAULT_USER_RATE } from '../protocol/plan';
+import { parseLooseValue } from '../variables/env-name';
+import { option, parseNonNegativeInt, parseVarFlags } from './args';
+
+export interface RunFlags {
+  users?: string;
+  rate?: string;
+  duration?: string;
+  var?: string[];
+  maintain?: boolean;
+}
+
+export function isPlanFile(file: string): boolean {
+  return /\.ya?ml$/i.test(file);
+}
+
+export async function buildRunConfig(file: string, flags: RunFlags, env: Record<string, string | undefined>): Promise<RunConfig> {
+  const users = option('users', flags.users, parseNonNegativeInt);
+  const userRate = option('rate', flags.rate, (v) => parseRate(v));
+  const durationMs = option('duration', flags.duration, (v) => parseDuration(v));
+  const cliVariables = parseVarFlags(flags.var, parseLooseValue);
+  const path = resolve(file);
+
+  if (!isPlanFile(path)) {
+    return {
+      scenarioFile: path,
+      users: users ?? 1,
+      userRate: userRate ?? DEFAULT_USER_RATE,
+      durationMs,
+      maintain: flags.maintain ?? false,
+      stages: [],
+      planVariables: {},
+      cliVariables,
+      env,
+    };
+  }
+
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new RookeryError('ROOKERY_PLAN', `cannot read the plan: ${(error as Error).message}`, { where: path });
+  }
+  const parsed = parsePlan(path, text);
+  if (!parsed.plan) throw planError(path, parsed.problems);
+  const plan = parsed.plan;
+  return {
+    scenarioFile: plan.scenario,
+    planFile: path,
+    users: users ?? plan.users,
+    userRate: userRate ?? plan.userRate,
+    durationMs: durationMs ?? plan.duration,
+    maintain: flags.maintain ?? plan.maintain,
+    // --users replaces the plan's load shape with a fixed count.
+    stages: users !== undefined ? [] : plan.stages,
+    planVariables: plan.variables,
+    cliVariables,
+    env,
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * One virtual user: the `User` object `start` receives, its two signals and the connections it opened.
+ *
+ * Two signals, as amoc's graceful and forced removal: `stopSignal` asks the user to finish (a scenario may watch
+ * it and wind down cleanly); `signal` aborts everything the user is doing — in-flight requests, sleeps, receives
+ * — at once. JavaScript cannot kill a running function, so an aborted user that ignores its signal is abandoned:
+ * everything it touches through this object throws from then on, and its connections are closed.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { HttpClient, HttpClientOptions, User, UserMetrics, WsConnection, WsOptions } from '../api';
+import { UserStoppedError } from '../common/errors';
+import type { MetricsSink } from '../metrics/sample';
+import { createHttpClient, type SharedPools } from '../protocols/http';
+import { connectWebSocket } from '../protocols/ws';
+
+/** What every user of a node shares. */
+export interface UserRuntime<V> {
+  vars: V;
+  sink: MetricsSink;
+  metrics: UserMetrics;
+  check(name: string, ok: boolean): void;
+  pools: SharedPools;
+}
+
+export class VirtualUser<V = Record<string, unknown>> implements User<V> {
+  readonly id: number;
+  private readonly runtime: UserRuntime<V>;
+  private readonly abortController = new AbortController();
+  private readonly stopController = new AbortController();
+  private readonly closables = new Set<{ close(): Promise<void> }>();
+
+  constructor(id: number, runtime: UserRuntime<V>) {
+    this.id = id;
+    this.runtime = runtime;
+  }
+
+  get vars(): V {
+    return this.runtime.vars;
+  }
+  get signal(): AbortSignal {
+    return this.abortController.signal;
+  }
+  /** Aborted when the user is asked to finish (graceful removal or stop); `signal` follows if it does not. */
+  get stopSignal(): AbortSignal {
+    return this.stopController.signal;
+  }
+  get stopping(): boolean {
+    return this.stopController.signal.aborted;
+  }
+  get metrics(): UserMetrics {
+    return this.runtime.metrics;
+  }
+
+  http(baseUrl: string, options?: HttpClientOptions): HttpClient {
+    this.throwIfAborted();
+    const client = createHttpClient(baseUrl, options, { sink: this.runtime.sink, signal: this.signal, pools: this.runtime.pools });
+    this.closables.add(client);
+    return client;
+  }
+
+  async ws(url: string, options?: WsOptions): Promise<WsConnection> {
+    this.throwIfAborted();
+    const connection = await connectWebSocket(url, options, { sink: this.runtime.sink, signal: this.signal });
+    this.closables.add(connection);
+    return connection;
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.throwIfAborted();
+    try {
+      await delay(Math.max(0, ms), undefined, { signal: this.signal });
+    } catch {
+      throw new UserStoppedError();
+    }
+  }
+
+  think(minMs: number, maxMs: number): Promise<void> {
+    const lo = Math.min(minMs, maxMs);
+    return this.sleep(lo + Math.random() * Math.abs(maxMs - minMs));
+  }
+
+  check(name: string, condition: boolean): boolean {
+    this.runtime.check(name, Boolean(condition));
+    return Boolean(condition);
+  }
+
+  /** Graceful: asks the user to finish. */
+  requestStop(): void {
+    if (!this.stopController.signal.aborted) this.stopController.abort(new UserStoppedError('user asked to stop'));
+  }
+
+  /** Forced: aborts every in-flight request, sleep and receive, at once. */
+  abort(): void {
+    this.requestStop();
+    if (!this.signal.aborted) this.abortController.abort(new UserStoppedError());
+  }
+
+  get aborted(): boolean {
+    return this.signal.aborted;
+  }
+
+  /** Closes every connection the user opened; never throws. */
+  async dispose(): Promise<void> {
+    const all = [...this.closables];
+    this.closables.clear();
+    await Promise.allSettled(all.map((c) => c.close()));
+  }
+
+  private throwIfAborted(): void {
+    if (this.signal.aborted) throw new UserStoppedError();
+  }
+}
