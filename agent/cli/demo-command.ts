@@ -32,12 +32,14 @@ export async function demoCommand(args: string[]): Promise<number> {
   const target = await startTarget({ host: '127.0.0.1', port: 0, latency: [2, 10] });
   try {
     process.stderr.write(`demo target on ${target.url}\n`);
-    const config = await buildRunConfig(
+    const { config, warnings } = await buildRunConfig(
       join(examplesDir(), 'http-api.plan.yaml'),
       { users: values.users, duration: values.duration, var: [`base_url=${target.url}`] },
       process.env,
     );
-    const run = await LocalRun.prepare(config);
+    for (const w of warnings) process.stderr.write(`${w}\n`);
+    for (const w of warnings) process.stderr.write(`${w}\n`);
+  const run = await LocalRun.prepare(config);
     const result = await execute(run, { quiet: values.quiet ?? false });
     process.stdout.write(formatSummary(result));
     if (values.out) {

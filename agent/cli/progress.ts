@@ -1,5 +1,5 @@
 /**
- * The live progress line: once a second on a terminal (rewritten in place), every 5 s as plain lines otherwise
+ * The live progress line: once a second on a terminal (rewritten in place), as plain lines every 5 s otherwise
  * (CI logs), nothing with --quiet. Figures are the last interval's: users, req/s, p50/p99, errors, utilization.
  */
 import { createHistogram, decodeHistogram } from '../metrics/histogram';
@@ -35,7 +35,7 @@ export function intervalLine(snapshot: MetricSnapshot, status: ControllerStatus,
 }
 
 export class ProgressReporter {
-  private lastPlain = 0;
+  private lastPlain = -Infinity;
   private hasLine = false;
   private userErrors = 0;
   private readonly tty: boolean;

@@ -29,7 +29,8 @@ export async function runCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) {
     throw new RookeryError('ROOKERY_USAGE', positionals.length === 0 ? 'missing the scenario or plan file' : 'give exactly one scenario or plan file', { hint: USAGE });
   }
-  const config = await buildRunConfig(positionals[0], values, process.env);
+  const { config, warnings } = await buildRunConfig(positionals[0], values, process.env);
+  for (const w of warnings) process.stderr.write(`${w}\n`);
   const run = await LocalRun.prepare(config);
   const result = await execute(run, { quiet: values.quiet ?? false });
   process.stdout.write(formatSummary(result));

@@ -2,11 +2,10 @@
  * Builds a run configuration from `rookery run`'s arguments: a scenario file with flags, or a plan file whose
  * values the flags override (flags > plan > defaults).
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { RookeryError } from '../common/errors';
 import type { RunConfig } from '../controller/local-run';
-import { parsePlan, planError } from '../plan/parse-plan';
+import { loadPlan } from '../plan/load-plan';
+import { formatPlanProblem } from '../plan/parse-plan';
 import { parseDuration, parseRate } from '../plan/units';
 import { DEFAULT_USER_RATE } from '../protocol/plan';
 import { parseLooseValue } from '../variables/env-name';
@@ -24,7 +23,13 @@ export function isPlanFile(file: string): boolean {
   return /\.ya?ml$/i.test(file);
 }
 
-export async function buildRunConfig(file: string, flags: RunFlags, env: Record<string, string | undefined>): Promise<RunConfig> {
+/** A run configuration, and the plan's warnings (as `file:line:col: warning: ...` lines) for the CLI to print. */
+export interface CliRunConfig {
+  config: RunConfig;
+  warnings: string[];
+}
+
+export async function buildRunConfig(file: string, flags: RunFlags, env: Record<string, string | undefined>): Promise<CliRunConfig> {
   const users = option('users', flags.users, parseNonNegativeInt);
   const userRate = option('rate', flags.rate, (v) => parseRate(v));
   const durationMs = option('duration', flags.duration, (v) => parseDuration(v));
@@ -32,7 +37,7 @@ export async function buildRunConfig(file: string, flags: RunFlags, env: Record<
   const path = resolve(file);
 
   if (!isPlanFile(path)) {
-    return {
+    const config: RunConfig = {
       scenarioFile: path,
       users: users ?? 1,
       userRate: userRate ?? DEFAULT_USER_RATE,
@@ -43,18 +48,11 @@ export async function buildRunConfig(file: string, flags: RunFlags, env: Record<
       cliVariables,
       env,
     };
+    return { config, warnings: [] };
   }
 
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new RookeryError('ROOKERY_PLAN', `cannot read the plan: ${(error as Error).message}`, { where: path });
-  }
-  const parsed = parsePlan(path, text);
-  if (!parsed.plan) throw planError(path, parsed.problems);
-  const plan = parsed.plan;
-  return {
+  const { plan, warnings } = loadPlan(path);
+  const config: RunConfig = {
     scenarioFile: plan.scenario,
     planFile: path,
     users: users ?? plan.users,
@@ -67,4 +65,5 @@ export async function buildRunConfig(file: string, flags: RunFlags, env: Record<
     cliVariables,
     env,
   };
+  return { config, warnings: warnings.map((w) => formatPlanProblem(path, w)) };
 }

@@ -109,7 +109,7 @@ export class LocalRun extends EventEmitter<Events> {
     const loaded = loadScenario(await compileScenario(config.scenarioFile));
     const declarations = loaded.scenario.variables as Parameters<typeof resolveVariables>[0];
     const resolved = resolveVariables(declarations, { env: config.env, plan: config.planVariables, cli: config.cliVariables });
-    const store = new VariableStore(declarations, resolved.values);
+    const store = new VariableStore(declarations, resolved.values, resolved.sources);
     return new LocalRun(config, loaded, resolved.sources, store);
   }
 

@@ -28,6 +28,8 @@ export class VirtualUser<V = Record<string, unknown>> implements User<V> {
   private readonly abortController = new AbortController();
   private readonly stopController = new AbortController();
   private readonly closables = new Set<{ close(): Promise<void> }>();
+  /** Clients by base URL and options, so a scenario calling `user.http(url)` in a loop reuses one connection. */
+  private readonly clients = new Map<string, HttpClient>();
 
   constructor(id: number, runtime: UserRuntime<V>) {
     this.id = id;
@@ -53,7 +55,12 @@ export class VirtualUser<V = Record<string, unknown>> implements User<V> {
 
   http(baseUrl: string, options?: HttpClientOptions): HttpClient {
     this.throwIfAborted();
+    // Options holding a function (`accept`) cannot be compared: those clients are not cached.
+    const key = typeof options?.accept === 'function' ? undefined : `${baseUrl}\n${JSON.stringify(options ?? {})}`;
+    const cached = key === undefined ? undefined : this.clients.get(key);
+    if (cached) return cached;
     const client = createHttpClient(baseUrl, options, { sink: this.runtime.sink, signal: this.signal, pools: this.runtime.pools });
+    if (key !== undefined) this.clients.set(key, client);
     this.closables.add(client);
     return client;
   }
@@ -103,6 +110,7 @@ export class VirtualUser<V = Record<string, unknown>> implements User<V> {
   async dispose(): Promise<void> {
     const all = [...this.closables];
     this.closables.clear();
+    this.clients.clear();
     await Promise.allSettled(all.map((c) => c.close()));
   }
 

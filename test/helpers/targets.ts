@@ -9,6 +9,7 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { createHash } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface Target {
@@ -288,6 +289,8 @@ export interface WsTarget extends Target {
 export interface WsTargetOptions {
   /** Drop each connection abruptly (no close frame) after echoing this many messages. */
   dropAfter?: number;
+  /** Stop reading each connection once open: nothing is echoed and a close frame is never answered. */
+  deaf?: boolean;
 }
 
 /**
@@ -305,6 +308,10 @@ export async function startWsEchoTarget(options: WsTargetOptions = {}): Promise<
     connections.bump();
     let count = 0;
     socket.on('error', () => undefined);
+    if (options.deaf) {
+      socket.pause();
+      return;
+    }
     socket.on('message', (data, isBinary) => {
       messages.bump();
       count++;
@@ -341,4 +348,26 @@ export async function startWsEchoTarget(options: WsTargetOptions = {}): Promise<
 /** An echo target that drops every connection without a close frame after `n` messages. */
 export function startWsDroppingTarget(n: number): Promise<WsTarget> {
   return startWsEchoTarget({ dropAfter: n });
+}
+
+/** A WebSocket target that ignores its clients once connected, close frames included. */
+export function startWsDeafTarget(): Promise<WsTarget> {
+  return startWsEchoTarget({ deaf: true });
+}
+
+/** The GUID of RFC 6455 §1.3, to answer a handshake by hand. */
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/** Completes the WebSocket handshake correctly, then sends a frame with a reserved opcode (0x3). */
+export function startWsBadFrameTarget(): Promise<RawTarget> {
+  return startRawTarget((socket, chunk) => {
+    const key = /sec-websocket-key:\s*(\S+)/i.exec(chunk.toString('latin1'))?.[1];
+    if (key === undefined) {
+      socket.destroy();
+      return;
+    }
+    const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    setImmediate(() => socket.write(Buffer.from([0x83, 0x00])));
+  });
 }

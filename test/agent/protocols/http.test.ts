@@ -307,12 +307,12 @@ describe('http client against misbehaving targets', () => {
     const began = performance.now();
     stop.abort();
     await assert.rejects(pending, (error: unknown) => error instanceof UserStoppedError);
-    assert.ok(performance.now() - began < 100);
+    assert.ok(performance.now() - began < 250, 'the abort is immediate, not a timeout');
     assert.equal(sink.requests.length, 0, 'an aborted request is not a finished request');
     assert.deepEqual(sink.errors.map((e) => [e.kind, e.name]), [['aborted', 'GET /forever']]);
     const began2 = performance.now();
     await assert.rejects(client.get('/after'), UserStoppedError);
-    assert.ok(performance.now() - began2 < 50, 'a request after the stop throws at once');
+    assert.ok(performance.now() - began2 < 100, 'a request after the stop throws at once');
     assert.equal(sink.errors.length, 1);
   });
 

@@ -4,7 +4,10 @@ import { connectWebSocket, WsClosedError, WsConnectError, type WsEnv } from '../
 import { UserStoppedError } from '../../../agent/common/errors';
 import type { WsConnection, WsMessage } from '../../../agent/api';
 import { FakeSink } from '../../helpers/fake-sink';
-import { closedPortTarget, startHangingTarget, startHttpTarget, startWsDroppingTarget, startWsEchoTarget, type Target } from '../../helpers/targets';
+import {
+  closedPortTarget, startHangingTarget, startHttpTarget, startWsBadFrameTarget, startWsDeafTarget, startWsDroppingTarget,
+  startWsEchoTarget, type Target,
+} from '../../helpers/targets';
 
 const targets: Target[] = [];
 const connections: WsConnection[] = [];
@@ -184,6 +187,27 @@ describe('WebSocket against misbehaving targets', () => {
     await assert.rejects(afterDrop, (error: unknown) => error instanceof WsClosedError && error.closeCode === 1006);
     assert.equal(conn.closed, true);
     assert.deepEqual(sink.errors.map((e) => [e.kind, e.name]), [['reset', 'ws connect /']]);
+  });
+
+  test('a bad frame from the server is one protocol error, and receivers are woken', async () => {
+    const target = await track(startWsBadFrameTarget());
+    const { sink, conn } = await open(target.url.replace('http:', 'ws:'));
+    await assert.rejects(conn.receive({ timeout: 2000 }), WsClosedError);
+    assert.equal(conn.closed, true);
+    assert.deepEqual(sink.errors.map((e) => e.kind), ['protocol']);
+    assert.match(sink.errors[0].message, /bad WebSocket frame/);
+  });
+
+  test('close() against a peer that never answers the close frame gives up after 2 s', async () => {
+    const target = await track(startWsDeafTarget());
+    const { sink, conn } = await open(target.url);
+    const began = performance.now();
+    await conn.close();
+    const took = performance.now() - began;
+    assert.ok(took >= 1900 && took < 3500, `took ${took} ms`);
+    assert.equal(conn.closed, true);
+    assert.equal(conn.closeInfo?.code, 1006);
+    assert.equal(sink.errors.length, 0, 'we asked for the close: not an error');
   });
 
   test('refused connect: recorded request + connectFailure, rejects with kind', async () => {

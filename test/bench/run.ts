@@ -1,0 +1,154 @@
+/**
+ * `npm run bench`: Rookery next to autocannon on the same target in the same run, and the memory of 10,000
+ * WebSocket chat users. Prints a table and writes test-results/bench.json. Figures are measurements of this
+ * machine at this moment — compare the ratios, not the absolute numbers.
+ *
+ * 1. HTTP closed loop: a minimal keep-alive server in its own process; 50 connections/users, no think time, 10 s;
+ *    autocannon first, then `rookery run` (full per-request metrics), then autocannon again (to see drift).
+ * 2. WebSocket memory: the demo target in its own process, `rookery run examples/chat.scenario.ts` with 10,000
+ *    users; the peak RSS of the Rookery process, sampled from /proc every 200 ms.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const RESULTS = join(ROOT, 'test-results');
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = 50;
+const WS_USERS = Number(process.env.BENCH_WS_USERS ?? 10_000);
+
+/** Starts a process that prints a URL as its first line; resolves with it. */
+async function startServer(args: string[], match: RegExp): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    const m = match.exec(line);
+    if (m) return { child, url: m[1] };
+  }
+  throw new Error(`${args.join(' ')} exited before printing its URL`);
+}
+
+function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${cmd} ${args.join(' ')} timed out`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+interface Figures {
+  rps: number;
+  p99Ms: number;
+  utilization?: number;
+}
+
+async function autocannon(url: string): Promise<Figures> {
+  const bin = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
+  const r = await run(process.execPath, [bin, '-c', String(CONNECTIONS), '-d', String(DURATION_S), '--json', url], (DURATION_S + 30) * 1000);
+  if (r.code !== 0) throw new Error(`autocannon failed: ${r.stderr}`);
+  const json = JSON.parse(r.stdout);
+  return { rps: json.requests.total / json.duration, p99Ms: json.latency.p99 };
+}
+
+async function rookery(url: string): Promise<Figures & { errors: number }> {
+  const out = join(RESULTS, 'bench-rookery-http.json');
+  const scenario = join(ROOT, 'test', 'bench', 'closed-loop.scenario.ts');
+  const r = await run(
+    process.execPath,
+    [CLI, 'run', scenario, '--users', String(CONNECTIONS), '--rate', '600000/min', '--duration', `${DURATION_S}s`, '--var', `url=${url}`, '--out', out, '--quiet'],
+    (DURATION_S + 30) * 1000,
+  );
+  if (r.code !== 0) throw new Error(`rookery run failed: ${r.stderr}`);
+  const result = JSON.parse(readFileSync(out, 'utf8'));
+  // Rate over the measured seconds only: the series' full intervals, not the start-up and the stop.
+  const series: { start: number; end: number; requests: Record<string, { count: number }> }[] = result.series;
+  const full = series.filter((s) => s.end - s.start >= 990);
+  const count = full.reduce((n, s) => n + Object.values(s.requests).reduce((m, q) => m + q.count, 0), 0);
+  const seconds = full.reduce((n, s) => n + (s.end - s.start) / 1000, 0);
+  return {
+    rps: count / seconds,
+    p99Ms: result.summary.total.p99,
+    utilization: result.summary.utilization.mean,
+    errors: result.summary.total.failed,
+  };
+}
+
+function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function wsMemory(): Promise<{ users: number; peakRssMiB: number; connects: number; failed: number }> {
+  const target = await startServer([CLI, 'target', '--port', '0'], /WebSocket:\s+(ws:\/\/\S+)/);
+  try {
+    const port = new URL(target.url).port;
+    const out = join(RESULTS, 'bench-rookery-ws.json');
+    const child = spawn(
+      process.execPath,
+      [CLI, 'run', join(ROOT, 'examples', 'chat.scenario.ts'), '--users', String(WS_USERS), '--rate', '300000/min', '--duration', '15s',
+        '--var', `port=${port}`, '--var', 'number_of_neighbours=2', '--out', out, '--quiet'],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssOf(child.pid!))), 200);
+    const [code] = await once(child, 'exit');
+    clearInterval(sampler);
+    if (code !== 0) throw new Error(`rookery run (chat) exited ${code}`);
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    return { users: result.summary.users.peakActive ?? 0, peakRssMiB: peak / 1024 / 1024, connects: result.summary.ws.connects, failed: result.summary.ws.connectFailures };
+  } finally {
+    target.child.stdin!.end();
+    target.child.kill();
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(RESULTS, { recursive: true });
+  const server = await startServer([join(__dirname, 'minimal-server.js')], /^(http:\/\/\S+)$/);
+  let http;
+  try {
+    const before = await autocannon(server.url);
+    const ours = await rookery(server.url);
+    const after = await autocannon(server.url);
+    const peer = (before.rps + after.rps) / 2;
+    http = { autocannonBefore: before, rookery: ours, autocannonAfter: after, ratio: ours.rps / peer };
+  } finally {
+    server.child.stdin!.end();
+    server.child.kill();
+  }
+  const ws = await wsMemory();
+  const report = { date: new Date().toISOString(), durationS: DURATION_S, connections: CONNECTIONS, http, ws };
+  writeFileSync(join(RESULTS, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const f = (n: number) => n.toFixed(0);
+  console.log(`\nHTTP closed loop, ${CONNECTIONS} connections, ${DURATION_S} s, keep-alive GET / on a minimal server`);
+  console.log(`  autocannon (before)  ${f(http.autocannonBefore.rps)} req/s  p99 ${http.autocannonBefore.p99Ms} ms`);
+  console.log(`  rookery              ${f(http.rookery.rps)} req/s  p99 ${http.rookery.p99Ms} ms  utilization ${http.rookery.utilization?.toFixed(2)}  errors ${http.rookery.errors}`);
+  console.log(`  autocannon (after)   ${f(http.autocannonAfter.rps)} req/s  p99 ${http.autocannonAfter.p99Ms} ms`);
+  console.log(`  ratio rookery / autocannon: ${http.ratio.toFixed(2)}x (target >= 0.7x)`);
+  console.log(`\nWebSocket chat users: ${ws.connects} connected (${ws.failed} failed), peak ${ws.users} at once, peak RSS ${ws.peakRssMiB.toFixed(0)} MiB` +
+    ` (${((ws.peakRssMiB * 1024) / Math.max(1, ws.users)).toFixed(1)} KiB per user)`);
+  console.log(`\nwritten to ${join(RESULTS, 'bench.json')}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
