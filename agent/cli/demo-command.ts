@@ -3,12 +3,9 @@
  * plan against it, with the live progress line and the summary.
  */
 import { join } from 'node:path';
-import { LocalRun } from '../controller/local-run';
-import { writeResultJson } from '../output/json-result';
-import { formatSummary } from '../output/summary-table';
 import { startTarget } from '../target/server';
 import { parse } from './args';
-import { execute } from './run-command';
+import { runAndReport } from './run-command';
 import { buildRunConfig } from './run-config';
 
 const USAGE = 'rookery demo [--users N] [--duration 10s] [--out result.json] [--quiet]';
@@ -32,20 +29,12 @@ export async function demoCommand(args: string[]): Promise<number> {
   const target = await startTarget({ host: '127.0.0.1', port: 0, latency: [2, 10] });
   try {
     process.stderr.write(`demo target on ${target.url}\n`);
-    const { config, warnings } = await buildRunConfig(
+    const config = await buildRunConfig(
       join(examplesDir(), 'http-api.plan.yaml'),
       { users: values.users, duration: values.duration, var: [`base_url=${target.url}`] },
       process.env,
     );
-    for (const w of warnings) process.stderr.write(`${w}\n`);
-    for (const w of warnings) process.stderr.write(`${w}\n`);
-  const run = await LocalRun.prepare(config);
-    const result = await execute(run, { quiet: values.quiet ?? false });
-    process.stdout.write(formatSummary(result));
-    if (values.out) {
-      await writeResultJson(values.out, result);
-      process.stdout.write(`result written to ${values.out}\n`);
-    }
+    await runAndReport(config, { quiet: values.quiet ?? false, out: values.out });
     return 0;
   } finally {
     await target.close();

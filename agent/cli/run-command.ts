@@ -8,7 +8,7 @@ import { writeResultJson } from '../output/json-result';
 import { formatSummary } from '../output/summary-table';
 import { parse } from './args';
 import { ProgressReporter } from './progress';
-import { buildRunConfig } from './run-config';
+import { buildRunConfig, type CliRunConfig } from './run-config';
 
 const USAGE = 'rookery run <scenario.ts | plan.yaml> [--users N] [--rate N/min] [--duration 30s] [--var name=value]... [--maintain] [--out file.json] [--quiet]';
 
@@ -29,16 +29,21 @@ export async function runCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) {
     throw new RookeryError('ROOKERY_USAGE', positionals.length === 0 ? 'missing the scenario or plan file' : 'give exactly one scenario or plan file', { hint: USAGE });
   }
-  const { config, warnings } = await buildRunConfig(positionals[0], values, process.env);
+  await runAndReport(await buildRunConfig(positionals[0], values, process.env), { quiet: values.quiet ?? false, out: values.out });
+  return 0;
+}
+
+/** Prepares a run (bad input throws, nothing starts), runs it with progress, prints the summary, writes `out`. */
+export async function runAndReport({ config, warnings }: CliRunConfig, options: { quiet: boolean; out?: string }): Promise<RunResult> {
   for (const w of warnings) process.stderr.write(`${w}\n`);
   const run = await LocalRun.prepare(config);
-  const result = await execute(run, { quiet: values.quiet ?? false });
+  const result = await execute(run, { quiet: options.quiet });
   process.stdout.write(formatSummary(result));
-  if (values.out) {
-    await writeResultJson(values.out, result);
-    process.stdout.write(`result written to ${values.out}\n`);
+  if (options.out) {
+    await writeResultJson(options.out, result);
+    process.stdout.write(`result written to ${options.out}\n`);
   }
-  return 0;
+  return result;
 }
 
 /** Runs a prepared run with progress output and Ctrl-C handling. */

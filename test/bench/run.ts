@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     server.child.stdin!.end();
     server.child.kill();
   }
-  const ws = await wsMemory();
+  const ws = WS_USERS > 0 ? await wsMemory() : { users: 0, peakRssMiB: 0, connects: 0, failed: 0 };
   const report = { date: new Date().toISOString(), durationS: DURATION_S, connections: CONNECTIONS, http, ws };
   writeFileSync(join(RESULTS, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const f = (n: number) => n.toFixed(0);
