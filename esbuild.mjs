@@ -27,6 +27,8 @@ await Promise.all([
   // The CLI (and later the agent process). Dependencies stay external: they are installed beside it.
   build({ ...node, bundle: true, packages: 'external', entryPoints: ['agent/cli/main.ts'], outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' } }),
+  // A worker thread of an agent: one node running users (agent/cluster/worker-pool.ts starts it).
+  build({ ...node, bundle: true, packages: 'external', entryPoints: ['agent/cluster/worker-main.ts'], outfile: 'dist/worker.js' }),
   // The module scenario authors import as `rookery`.
   build({ ...node, bundle: true, packages: 'external', entryPoints: ['agent/api.ts'], outfile: 'dist/api.js' }),
 ]);

@@ -7,18 +7,25 @@ import { runCommand } from './run-command';
 import { validateCommand } from './validate-command';
 import { targetCommand } from './target-command';
 import { demoCommand } from './demo-command';
+import { agentCommand } from './agent-command';
+import { coordinatorCommand } from './coordinator-command';
 
 const USAGE = `rookery — load testing with TypeScript scenarios
 
 usage:
   rookery run <scenario.ts | plan.yaml> [--users N] [--rate N/min] [--duration 30s]
-              [--var name=value]... [--maintain] [--out result.json] [--quiet]
+              [--var name=value]... [--maintain] [--out result.json] [--quiet] [--workers N]
+              [--agents ws://a:7400,ws://b:7400 | --coordinator ws://host:7400] [--token T]
+  rookery agent (--listen host:port | --join ws://host:port) [--token T] [--workers N]
+  rookery coordinator --listen host:port [--token T]
   rookery validate <scenario.ts | plan.yaml>...
   rookery target [--host 127.0.0.1] [--port 8080] [--latency 20 | 10-50] [--error-rate 0.01]
   rookery demo [--users 20] [--duration 10s] [--out result.json]
   rookery help | --version
 
 run        runs a load test from a scenario or a plan file, with a live progress line and a summary
+agent      runs users for a coordinator, in worker threads (one per core)
+coordinator  a standalone coordinator that agents join and clients attach to
 validate   checks scenarios and plans without running them (file:line:col messages, exit 2 on errors)
 target     starts the built-in demo target: an HTTP API and a WebSocket message router
 demo       starts the demo target and runs examples/http-api.plan.yaml against it
@@ -29,6 +36,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   validate: validateCommand,
   target: targetCommand,
   demo: demoCommand,
+  agent: agentCommand,
+  coordinator: coordinatorCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

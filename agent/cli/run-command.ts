@@ -1,16 +1,27 @@
 /**
- * `rookery run`: runs a load test in this process with a live progress line, prints the summary, writes `--out`.
- * Ctrl-C stops gracefully (users get their grace period), a second Ctrl-C forces; the summary is printed either way.
+ * `rookery run`: runs a load test from a scenario or a plan. By default in this process: a coordinator and a
+ * local agent with a worker thread per core (`--workers N`); `--agents` (or the plan's `agents:`) runs on remote
+ * agents instead, `--coordinator` on a standalone coordinator. Either way the run is driven through the control
+ * protocol, with a live progress line, a summary at the end, and `--out` for the whole result.
  */
 import { RookeryError } from '../common/errors';
-import { LocalRun, type RunResult } from '../controller/local-run';
+import { connectControl, type ControlClient } from '../cluster/control-client';
 import { writeResultJson } from '../output/json-result';
 import { formatSummary } from '../output/summary-table';
-import { parse } from './args';
-import { ProgressReporter } from './progress';
+import type { RunRequest, RunResultData } from '../protocol/control';
+import { compileScenario } from '../scenario/compile';
+import { option, parse, parseNonNegativeInt } from './args';
+import { driveRun } from './drive-run';
+import { startLocalCluster, type LocalCluster } from './local-cluster';
+import { NETWORK_OPTIONS, readTls, resolveToken, TOKEN_ENV } from './network-options';
 import { buildRunConfig, type CliRunConfig } from './run-config';
 
-const USAGE = 'rookery run <scenario.ts | plan.yaml> [--users N] [--rate N/min] [--duration 30s] [--var name=value]... [--maintain] [--out file.json] [--quiet]';
+const USAGE = `rookery run <scenario.ts | plan.yaml> [--users N] [--rate N/min] [--duration 30s] [--var name=value]...
+            [--maintain] [--out file.json] [--quiet] [--workers N]
+            [--agents ws://a:7400,ws://b:7400 | --coordinator ws://host:7400] [--token T] [--ca ca.pem]
+            [--on-agent-loss continue|redistribute|abort]`;
+
+const LOSS_POLICIES = ['continue', 'redistribute', 'abort'] as const;
 
 export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -23,53 +34,98 @@ export async function runCommand(args: string[]): Promise<number> {
       maintain: { type: 'boolean' },
       out: { type: 'string', short: 'o' },
       quiet: { type: 'boolean', short: 'q' },
+      workers: { type: 'string', short: 'w' },
+      agents: { type: 'string' },
+      coordinator: { type: 'string' },
+      'on-agent-loss': { type: 'string' },
+      ...NETWORK_OPTIONS,
     },
     USAGE,
   );
   if (positionals.length !== 1) {
     throw new RookeryError('ROOKERY_USAGE', positionals.length === 0 ? 'missing the scenario or plan file' : 'give exactly one scenario or plan file', { hint: USAGE });
   }
-  await runAndReport(await buildRunConfig(positionals[0], values, process.env), { quiet: values.quiet ?? false, out: values.out });
+  const lossPolicy = option('on-agent-loss', values['on-agent-loss'], (v) => {
+    if (!(LOSS_POLICIES as readonly string[]).includes(v)) throw new Error(`invalid policy "${v}": use ${LOSS_POLICIES.join(', ')}`);
+    return v as (typeof LOSS_POLICIES)[number];
+  });
+  const agents = values.agents?.split(',').map((a) => a.trim()).filter(Boolean);
+  if (agents && values.coordinator) throw new RookeryError('ROOKERY_USAGE', 'give --agents or --coordinator, not both', { hint: USAGE });
+  await runAndReport(await buildRunConfig(positionals[0], values, process.env), {
+    quiet: values.quiet ?? false,
+    out: values.out,
+    workers: option('workers', values.workers, parseNonNegativeInt),
+    agents,
+    coordinator: values.coordinator,
+    token: resolveToken(values.token),
+    ca: readTls(values).ca,
+    onAgentLoss: lossPolicy,
+  });
   return 0;
 }
 
-/** Prepares a run (bad input throws, nothing starts), runs it with progress, prints the summary, writes `out`. */
-export async function runAndReport({ config, warnings }: CliRunConfig, options: { quiet: boolean; out?: string }): Promise<RunResult> {
-  for (const w of warnings) process.stderr.write(`${w}\n`);
-  const run = await LocalRun.prepare(config);
-  const result = await execute(run, { quiet: options.quiet });
-  process.stdout.write(formatSummary(result));
-  if (options.out) {
-    await writeResultJson(options.out, result);
-    process.stdout.write(`result written to ${options.out}\n`);
-  }
-  return result;
+export interface RunTarget {
+  quiet: boolean;
+  out?: string;
+  workers?: number;
+  agents?: string[];
+  coordinator?: string;
+  token?: string;
+  ca?: string;
+  onAgentLoss?: RunRequest['onAgentLoss'];
 }
 
-/** Runs a prepared run with progress output and Ctrl-C handling. */
-export async function execute(run: LocalRun, options: { quiet: boolean }): Promise<RunResult> {
-  const progress = new ProgressReporter(process.stderr, { quiet: options.quiet });
-  const started = Date.now();
-  run.on('snapshot', (snapshot) => progress.update(snapshot, run.controller.status(), Date.now() - started));
-  run.on('user-error', (e) => progress.userError(e));
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      progress.note('stopping: users get 2 s to finish (Ctrl-C again to force)');
-      void run.stop('stopped').catch(() => undefined);
-    } else {
-      progress.note('forcing stop');
-      void run.stop('stopped', { force: true }).catch(() => undefined);
-    }
+/**
+ * Compiles the scenario (a broken one stops here: nothing started), starts or reaches the coordinator, runs,
+ * prints the summary and writes `out`.
+ */
+export async function runAndReport(cli: CliRunConfig, target: RunTarget): Promise<RunResultData> {
+  for (const w of cli.warnings) process.stderr.write(`${w}\n`);
+  const { config } = cli;
+  const bundle = await compileScenario(config.scenarioFile);
+  const request: RunRequest = {
+    scenario: { file: bundle.file, code: bundle.code, sources: bundle.sources },
+    planFile: config.planFile,
+    users: config.users,
+    userRate: config.userRate,
+    durationMs: config.durationMs,
+    maintain: config.maintain,
+    stages: config.stages,
+    planVariables: config.planVariables,
+    cliVariables: config.cliVariables,
+    envVariables: rookeryEnv(config.env),
+    onAgentLoss: target.onAgentLoss ?? cli.onAgentLoss ?? 'continue',
+    gracePeriodMs: config.gracePeriodMs,
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  if (target.workers === 0) throw new RookeryError('ROOKERY_USAGE', '--workers must be at least 1', { where: '--workers' });
+  let cluster: LocalCluster | undefined;
+  let client: ControlClient | undefined;
   try {
-    return await run.start();
+    if (target.coordinator) {
+      client = await connectControl(`${target.coordinator.replace(/\/+$/, '')}/control`, { token: target.token, ca: target.ca });
+    } else {
+      const agents = target.agents ?? cli.agents ?? [];
+      cluster = await startLocalCluster({ agents, agentToken: target.token, ca: target.ca, workers: target.workers });
+      client = await connectControl(cluster.controlUrl, { token: cluster.token });
+    }
+    const result = await driveRun(client, request, { quiet: target.quiet });
+    process.stdout.write(formatSummary(result));
+    if (target.out) {
+      await writeResultJson(target.out, result);
+      process.stdout.write(`result written to ${target.out}\n`);
+    }
+    return result;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    progress.done();
+    client?.close();
+    await cluster?.close();
   }
+}
+
+/** The `ROOKERY_*` variables of the environment, as the coordinator resolves variables from them (not the token). */
+function rookeryEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('ROOKERY_') && key !== TOKEN_ENV && value !== undefined) out[key] = value;
+  }
+  return out;
 }

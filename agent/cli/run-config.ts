@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { RunConfig } from '../controller/local-run';
+import type { AgentLossPolicy } from '../protocol/cluster';
 import { loadPlan } from '../plan/load-plan';
 import { formatPlanProblem } from '../plan/parse-plan';
 import { parseDuration, parseRate } from '../plan/units';
@@ -27,6 +28,9 @@ export function isPlanFile(file: string): boolean {
 export interface CliRunConfig {
   config: RunConfig;
   warnings: string[];
+  /** Remote agents named by the plan's `agents:` (the CLI's --agents wins). */
+  agents?: string[];
+  onAgentLoss?: AgentLossPolicy;
 }
 
 export async function buildRunConfig(file: string, flags: RunFlags, env: Record<string, string | undefined>): Promise<CliRunConfig> {
@@ -65,5 +69,5 @@ export async function buildRunConfig(file: string, flags: RunFlags, env: Record<
     cliVariables,
     env,
   };
-  return { config, warnings: warnings.map((w) => formatPlanProblem(path, w)) };
+  return { config, warnings: warnings.map((w) => formatPlanProblem(path, w)), agents: plan.agents, onAgentLoss: plan.onAgentLoss };
 }

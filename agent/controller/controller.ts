@@ -137,6 +137,21 @@ export class Controller extends EventEmitter<Events> {
     this.add(users);
   }
 
+  /**
+   * Queues users with ids chosen elsewhere (a coordinator hands each node contiguous ranges, unique across the
+   * cluster). Later `add(n)` calls continue after the highest id seen.
+   */
+  addIds(ranges: readonly { from: number; to: number }[]): void {
+    if (this.state.status !== 'running') throw this.stateError('add users');
+    for (const { from, to } of ranges) {
+      if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || to < from) {
+        throw new RookeryError('ROOKERY_USAGE', `invalid user id range ${from}..${to}`);
+      }
+      this.spawner.enqueue(from, to);
+      this.nextId = Math.max(this.nextId, to + 1);
+    }
+  }
+
   /** Queues `n` users with the next ids. */
   add(n: number): { from: number; to: number } {
     if (this.state.status !== 'running') throw this.stateError('add users');

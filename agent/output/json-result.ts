@@ -3,16 +3,21 @@
  * encoded histograms, mergeable by any reader) and the final cumulative snapshot and summary.
  */
 import { writeFile } from 'node:fs/promises';
-import type { RunResult } from '../controller/local-run';
+import type { RunResultData } from '../protocol/control';
 import { SNAPSHOT_VERSION } from '../protocol/snapshot';
 
 export const RESULT_FORMAT = 'rookery-result';
 export const RESULT_VERSION = 1;
 
-export function resultToJson(result: RunResult): object {
+/** A cluster run's RunResultData, or a LocalRun's result (which has no agents, events or agent series). */
+export type ResultSource = { config: { scenarioFile: string; planFile?: string } } & Pick<RunResultData, 'variables' | 'startedAt' | 'endedAt' | 'endReason' | 'summary' | 'series' | 'total'> &
+  Partial<Pick<RunResultData, 'runId' | 'agents' | 'events' | 'agentSeries'>>;
+
+export function resultToJson(result: ResultSource): object {
   return {
     format: RESULT_FORMAT,
     version: RESULT_VERSION,
+    runId: result.runId,
     snapshotVersion: SNAPSHOT_VERSION,
     config: result.config,
     variables: result.variables,
@@ -20,11 +25,14 @@ export function resultToJson(result: RunResult): object {
     endedAt: new Date(result.endedAt).toISOString(),
     endReason: result.endReason,
     summary: result.summary,
+    agents: result.agents ?? [],
+    events: result.events ?? [],
     series: result.series,
+    agentSeries: result.agentSeries ?? [],
     total: result.total,
   };
 }
 
-export async function writeResultJson(file: string, result: RunResult): Promise<void> {
+export async function writeResultJson(file: string, result: ResultSource): Promise<void> {
   await writeFile(file, `${JSON.stringify(resultToJson(result), null, 1)}\n`);
 }

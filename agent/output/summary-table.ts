@@ -2,10 +2,17 @@
  * The end-of-run summary as text for the terminal: requests per name, checks, errors by kind, users, WebSocket
  * traffic, custom metrics, failed users, generator utilization and warnings.
  */
-import type { RunResult } from '../controller/local-run';
+import type { RunResultData } from '../protocol/control';
 import { clip, formatBytes, formatCount, formatElapsed, formatMs, formatPct, formatRate, table } from './format';
 
-export function formatSummary(result: RunResult): string {
+/** What a summary needs of a result: a cluster run's RunResultData, or a LocalRun's result. */
+export type SummarySource = Pick<RunResultData, 'startedAt' | 'endedAt' | 'endReason' | 'summary'> & {
+  config: { scenarioFile: string; planFile?: string };
+  agents?: RunResultData['agents'];
+  events?: RunResultData['events'];
+};
+
+export function formatSummary(result: SummarySource): string {
   const s = result.summary;
   const out: string[] = [];
   const source = result.config.planFile ?? result.config.scenarioFile;
@@ -63,8 +70,34 @@ export function formatSummary(result: RunResult): string {
     ])));
   }
 
+  if (result.agents && result.agents.length > 0) {
+    out.push('\nagents\n');
+    out.push(table(['agent', 'workers', 'users (ids)', 'peak util'], result.agents.map((a) => [
+      a.name, String(a.workers), a.ranges.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(',') || '-',
+      `${a.peakUtilization.toFixed(2)}${a.peakUtilization > 0.8 ? ' (!)' : ''}`,
+    ])));
+  }
+  const notable = (result.events ?? []).filter((e) => e.kind === 'agent-lost' || e.kind === 'users-redistributed' || e.kind === 'agent-reconnected');
+  if (notable.length > 0) {
+    out.push('\nevents\n');
+    for (const e of notable) out.push(`  ${new Date(e.at).toISOString().slice(11, 19)}  ${describeEvent(e)}\n`);
+  }
+
   const util = s.utilization;
   out.push(`\ngenerator utilization: mean ${util.mean.toFixed(2)}, peak ${util.peak.toFixed(2)} (event loop ${util.eventLoop.toFixed(2)}, cpu ${util.cpu.toFixed(2)})\n`);
   for (const w of s.warnings) out.push(`warning: ${w}\n`);
   return out.join('');
+}
+
+function describeEvent(e: NonNullable<SummarySource['events']>[number]): string {
+  switch (e.kind) {
+    case 'agent-lost':
+      return `agent ${e.name} lost with ${e.users} users (${e.policy})`;
+    case 'users-redistributed':
+      return `users of ${e.fromAgent} restarted on ${e.toAgents.join(', ')}`;
+    case 'agent-reconnected':
+      return `agent ${e.name} reconnected`;
+    default:
+      return e.kind;
+  }
 }

@@ -19,6 +19,9 @@
  *     - seq: { every: 10s, users: [10, 20, 50] }   # every interval, set the count to the next value
  *     - aseq: { every: 5s, add: 10, to: 100 }       # every interval (the first at once), add `add` until `to`
  *     - ramp: { to: 0, over: 10s }
+ *   agents:                            # remote agents (`rookery agent --listen`); a local agent by default
+ *     - ws://10.0.0.5:7400
+ *   onAgentLoss: continue              # when an agent is lost mid-run: continue | redistribute | abort
  *
  * Every problem is collected (YAML syntax errors included: the YAML library recovers and we keep checking what
  * it could read) and `plan` is returned only when none is an error. One exception avoids a misleading report:
@@ -27,7 +30,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import type { AgentLossPolicy } from '../protocol/cluster';
 import { DEFAULT_USER_RATE, type Plan, type Stage } from '../protocol/plan';
 import type { SourceRange } from '../protocol/variables';
 import { PlanReader, describeNode, type Entry, type EntryRange } from './plan-reader';
@@ -39,7 +43,9 @@ import { formatDuration, parseDuration, parseRate, parseUserCount } from './unit
 export { formatPlanProblem, planError, type PlanProblem, type PlanProblemCode } from './plan-problems';
 export type { EntryRange } from './plan-reader';
 
-export const PLAN_KEYS = ['scenario', 'users', 'userRate', 'duration', 'maintain', 'variables', 'stages'] as const;
+export const PLAN_KEYS = ['scenario', 'users', 'userRate', 'duration', 'maintain', 'variables', 'stages', 'agents', 'onAgentLoss'] as const;
+
+export const AGENT_LOSS_POLICIES = ['continue', 'redistribute', 'abort'] as const;
 
 /** Where things are in the plan's source, for hovers, go-to-definition and quick fixes. Zero-based. */
 export interface PlanRanges {
@@ -116,6 +122,10 @@ export function parsePlan(fileName: string, text: string, options: ParsePlanOpti
   const maintain = maintainEntry && readBoolean(reader, maintainEntry);
   const variablesEntry = get('variables');
   const variables = variablesEntry ? readVariables(reader, variablesEntry, ranges) : {};
+  const agentsEntry = get('agents');
+  const agents = agentsEntry && readAgents(reader, agentsEntry);
+  const lossEntry = get('onAgentLoss');
+  const onAgentLoss = lossEntry && readAgentLoss(reader, lossEntry);
 
   let stages: Stage[] = [];
   let stagesComplete = true;
@@ -149,6 +159,8 @@ export function parsePlan(fileName: string, text: string, options: ParsePlanOpti
       maintain: maintain ?? false,
       variables,
       stages,
+      ...(agents === undefined ? {} : { agents }),
+      ...(onAgentLoss === undefined ? {} : { onAgentLoss }),
     },
     problems,
     ranges,
@@ -195,6 +207,36 @@ function readBoolean(reader: PlanReader, entry: Entry): boolean | undefined {
   if (entry.broken) return undefined;
   if (isScalar(entry.node) && typeof entry.node.value === 'boolean') return entry.node.value;
   reader.error('ROOKERY_PLAN_TYPE', `\`${entry.name}\` must be true or false; found ${describeNode(entry.node)}`, entry.value);
+  return undefined;
+}
+
+/** `agents:` → the WebSocket URLs of agents started with `rookery agent --listen`. */
+function readAgents(reader: PlanReader, entry: Entry): string[] | undefined {
+  if (entry.broken) return undefined;
+  const node = entry.node;
+  const items = isSeq(node) ? node.items : undefined;
+  if (!items || !items.every((item) => isScalar(item) && typeof item.value === 'string')) {
+    reader.error('ROOKERY_PLAN_TYPE', `\`agents\` must be a list of agent URLs, like \`- ws://10.0.0.5:7400\`; found ${describeNode(node)}`, entry.value);
+    return undefined;
+  }
+  const urls: string[] = [];
+  for (const item of items) {
+    const url = String((item as { value: unknown }).value).trim();
+    if (!/^wss?:\/\/[^/\s]+/.test(url)) {
+      reader.error('ROOKERY_PLAN_VALUE', `invalid agent URL "${url}": use ws://host:port or wss://host:port`, reader.range(item as Node));
+    } else {
+      urls.push(url);
+    }
+  }
+  return urls;
+}
+
+/** `onAgentLoss:` → what to do when an agent is lost mid-run. */
+function readAgentLoss(reader: PlanReader, entry: Entry): AgentLossPolicy | undefined {
+  if (entry.broken) return undefined;
+  const value = isScalar(entry.node) ? entry.node.value : undefined;
+  if (typeof value === 'string' && (AGENT_LOSS_POLICIES as readonly string[]).includes(value)) return value as AgentLossPolicy;
+  reader.error('ROOKERY_PLAN_VALUE', `\`onAgentLoss\` must be one of ${AGENT_LOSS_POLICIES.join(', ')}; found ${describeNode(entry.node)}`, entry.value);
   return undefined;
 }
 

@@ -56,7 +56,7 @@ export function planError(fileName: string, problems: PlanProblem[]): RookeryErr
   return new RookeryError('ROOKERY_PLAN', message, {
     where: fileName,
     problems: listed,
-    hint: 'fix each problem at the line:column shown; a plan\'s keys are scenario, users, userRate, duration, maintain, variables and stages',
+    hint: 'fix each problem at the line:column shown; a plan\'s keys are scenario, users, userRate, duration, maintain, variables, stages, agents and onAgentLoss',
   });
 }
 

@@ -31,6 +31,10 @@ export interface Plan {
   /** Variable values set by the plan (precedence: default < env < plan < --var). */
   variables: Record<string, unknown>;
   stages: Stage[];
+  /** URLs of remote agents to run on (`rookery agent --listen`); a local agent when absent. */
+  agents?: string[];
+  /** What to do when an agent is lost mid-run; `continue` by default. */
+  onAgentLoss?: 'continue' | 'redistribute' | 'abort';
 }
 
 /** A point of a load shape: from `at` ms after the start, `users` users should be running. */

@@ -129,7 +129,7 @@ describe('parsePlan: problems', () => {
     assert.deepEqual(lines(result, 'many-mistakes.plan.yaml'), [
       `many-mistakes.plan.yaml:2:11: error: scenario file not found: ./no-such.scenario.ts (looked for ${missing})`,
       'many-mistakes.plan.yaml:3:8: error: invalid user count -3: it cannot be negative',
-      'many-mistakes.plan.yaml:4:1: error: unknown plan key "userRat" (did you mean "userRate"?); expected one of: scenario, users, userRate, duration, maintain, variables, stages',
+      'many-mistakes.plan.yaml:4:1: error: unknown plan key "userRat" (did you mean "userRate"?); expected one of: scenario, users, userRate, duration, maintain, variables, stages, agents, onAgentLoss',
       'many-mistakes.plan.yaml:5:11: error: invalid duration "30x": use a number with a unit, like 500ms, 30s, 5m, 1h (or 1m30s); a bare number is seconds',
       'many-mistakes.plan.yaml:6:11: error: `maintain` must be true or false; found the string "yes"',
       'many-mistakes.plan.yaml:7:1: error: duplicate key "users" (first on line 3)',
@@ -274,6 +274,21 @@ describe('planError', () => {
     assert.deepEqual(error.problems, [
       { where: 'p.yaml:1:1', message: 'warning: idle' },
       { where: 'p.yaml:3:5', message: 'bad' },
+    ]);
+  });
+});
+
+describe('cluster keys', () => {
+  test('agents and onAgentLoss are read and checked', () => {
+    const ok = parsePlan('/tmp/cluster.plan.yaml', 'scenario: ./x.ts\nagents:\n  - ws://127.0.0.1:7400\n  - wss://10.0.0.5:7400\nonAgentLoss: redistribute\n', { checkScenarioExists: false });
+    assert.deepEqual(ok.problems, []);
+    assert.deepEqual(ok.plan?.agents, ['ws://127.0.0.1:7400', 'wss://10.0.0.5:7400']);
+    assert.equal(ok.plan?.onAgentLoss, 'redistribute');
+    const bad = parsePlan('/tmp/cluster.plan.yaml', 'scenario: ./x.ts\nagents:\n  - http://nope\nonAgentLoss: retry\n', { checkScenarioExists: false });
+    const lines = bad.problems.map((p) => formatPlanProblem('c.yaml', p));
+    assert.deepEqual(lines, [
+      'c.yaml:3:5: error: invalid agent URL "http://nope": use ws://host:port or wss://host:port',
+      'c.yaml:4:14: error: `onAgentLoss` must be one of continue, redistribute, abort; found the string "retry"',
     ]);
   });
 });

@@ -1,0 +1,74 @@
+/**
+ * What `rookery run` starts in its own process: a coordinator on loopback with a one-time token, and either a
+ * local agent (worker threads on every core) that joins it, or the remote agents named by `--agents` / the plan's
+ * `agents:`, which the coordinator dials.
+ */
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { RookeryError } from '../common/errors';
+import { Agent } from '../cluster/agent';
+import { startAgentEndpoint } from '../cluster/agent-endpoint';
+import { generateToken } from '../cluster/auth';
+import { startCoordinatorService, type CoordinatorService } from '../cluster/coordinator-service';
+
+export interface LocalCluster {
+  service: CoordinatorService;
+  /** The control URL and token a client uses to drive the in-process coordinator. */
+  controlUrl: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+export interface LocalClusterOptions {
+  /** Remote agents to attach (ws://host:port of `rookery agent --listen`); none = a local agent. */
+  agents: string[];
+  /** Token of the remote agents. */
+  agentToken?: string;
+  ca?: string;
+  /** Worker threads of the local agent; every core by default. */
+  workers?: number;
+  log?: (line: string) => void;
+}
+
+const AGENT_READY_TIMEOUT_MS = 15_000;
+
+export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
+  const token = generateToken();
+  const service = await startCoordinatorService({ host: '127.0.0.1', port: 0, token, log: options.log });
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+    await service.close();
+  };
+  try {
+    if (options.agents.length > 0) {
+      for (const url of options.agents) await service.attachAgent(url, { token: options.agentToken, ca: options.ca });
+    } else {
+      const workers = options.workers ?? availableParallelism();
+      const agent = new Agent({ name: 'local', workers });
+      const endpoint = await startAgentEndpoint({ agentId: randomUUID(), name: 'local', workers, token, join: { url: `${service.url}/agent` } });
+      endpoint.on('session', (link) => agent.attach(link));
+      closers.push(async () => {
+        await agent.close();
+        await endpoint.close();
+      });
+      await waitForAgents(service, 1);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { service, controlUrl: `${service.url}/control`, token, close };
+}
+
+async function waitForAgents(service: CoordinatorService, count: number): Promise<void> {
+  const deadline = Date.now() + AGENT_READY_TIMEOUT_MS;
+  while (service.coordinator.status().agents.filter((a) => a.state === 'ready').length < count) {
+    if (Date.now() > deadline) {
+      throw new RookeryError('ROOKERY_INTERNAL', `the local agent did not become ready within ${AGENT_READY_TIMEOUT_MS / 1000} s`, {
+        hint: 'run `rookery agent --join` by hand to see why it cannot start',
+      });
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

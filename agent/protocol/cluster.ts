@@ -1,0 +1,263 @@
+/**
+ * The coordinator ↔ agent protocol: every message that crosses the WebSocket between the process that owns a run
+ * (the coordinator) and the processes that run its users (agents). JSON text frames, one message per frame.
+ *
+ * Layers:
+ * - The handshake carries the token (`Authorization: Bearer <token>`); the first message each way is `hello` /
+ *   `welcome`, which checks PROTOCOL_VERSION and resumes a session after a blip.
+ * - Reliable messages travel inside `link/data` frames with a per-direction sequence number; the receiver answers
+ *   `link/ack` with the highest sequence it has processed, and processes each sequence once. The sender keeps what
+ *   is not acknowledged and resends it after a reconnect: nothing is lost, nothing is counted twice.
+ * - Heartbeats travel outside the sequence, both ways, every second; a peer silent for 5 s is lost.
+ *
+ * Plain data only; imports nothing but other protocol files. Each message says who sends it and what the
+ * receiver does with it.
+ */
+import type { Stage } from './plan';
+import type { MetricSnapshot, Utilization } from './snapshot';
+
+/** Bump on any incompatible change; peers with another version are refused at hello with a clear reason. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest frame either side accepts (a scenario bundle travels in one frame). Larger frames close the link. */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+export const HEARTBEAT_INTERVAL_MS = 1000;
+/** A peer silent this long is lost. */
+export const PEER_TIMEOUT_MS = 5000;
+/** Agents stop their users when the coordinator has been unreachable this long (default; `--orphan-grace`). */
+export const DEFAULT_ORPHAN_GRACE_MS = 30_000;
+
+/** An inclusive range of user ids. Ranges handed to agents are contiguous and never overlap across the cluster. */
+export interface IdRange {
+  from: number;
+  to: number;
+}
+
+/** What the coordinator does when an agent is lost mid-run. */
+export type AgentLossPolicy = 'continue' | 'redistribute' | 'abort';
+
+/** The compiled scenario, shipped with the run: agents need no copy of the scenario files. */
+export interface ScenarioBundle {
+  /** The scenario's path on the coordinator's machine (for messages and source-mapped stack traces). */
+  file: string;
+  /** CommonJS code with an inline source map (agent/scenario/compile.ts). */
+  code: string;
+  /** Source files in the bundle, as paths on the coordinator's machine. */
+  sources: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Link frames (both directions)
+
+/** Opens (or resumes) a session: always the first frame on a connection, sent by the agent whichever side dialled. */
+export interface AgentHello {
+  type: 'agent/hello';
+  protocolVersion: number;
+  /** Stable for the agent process's lifetime; a reconnect with the same id resumes the session. */
+  agentId: string;
+  /** Human name (hostname by default, `--name`). */
+  name: string;
+  workers: number;
+  /** Highest reliable sequence received from the coordinator in this session (0 if none): resumption point. */
+  lastReceived: number;
+  /** The run the agent is part of, if any (after a blip). */
+  runId?: string;
+}
+
+/** The coordinator's answer to hello. `resumed: false` on a known agent id means: drop the old session's state. */
+export interface CoordinatorWelcome {
+  type: 'coordinator/welcome';
+  protocolVersion: number;
+  coordinatorId: string;
+  /** True when the coordinator still had this agent's session (a blip): both sides resend what is unacknowledged. */
+  resumed: boolean;
+  /** Highest reliable sequence the coordinator received from this agent in the session (0 if none). */
+  lastReceived: number;
+}
+
+/** Refusal at hello (version mismatch, duplicate name...). The sender closes the connection after it. */
+export interface LinkRefused {
+  type: 'link/refused';
+  reason: string;
+}
+
+/** A reliable message. */
+export interface LinkData<T> {
+  type: 'link/data';
+  seq: number;
+  body: T;
+}
+
+/** Acknowledges every reliable message up to `seq`: the sender drops them from its resend buffer. */
+export interface LinkAck {
+  type: 'link/ack';
+  seq: number;
+}
+
+/** Liveness, both ways, every HEARTBEAT_INTERVAL_MS. `at` is the sender's wall clock (ms). */
+export interface LinkHeartbeat {
+  type: 'link/heartbeat';
+  at: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Coordinator → agent (reliable, inside link/data)
+
+/** Variable values as resolved and verified by the coordinator (default < env < plan < --var). */
+export type VariableValues = Record<string, unknown>;
+
+/**
+ * Prepare a run: load the bundle in every worker, run `init` once per worker with these values. The agent answers
+ * `run/prepared` or `run/failed`. No user starts yet.
+ */
+export interface RunPrepare {
+  type: 'run/prepare';
+  runId: string;
+  scenario: ScenarioBundle;
+  variables: VariableValues;
+  /** This agent's share of the user rate, users per minute. */
+  userRate: number;
+  maintain: boolean;
+  /** Graceful removal's grace period (ms, 2000 by default). */
+  gracePeriodMs?: number;
+}
+
+/** Start these users (ids), at this agent's share of the rate. Also used for `add`. */
+export interface RunAddUsers {
+  type: 'run/add-users';
+  runId: string;
+  ranges: IdRange[];
+}
+
+/** Remove `count` of this agent's users (queued first, then the highest ids), gracefully or forced. */
+export interface RunRemoveUsers {
+  type: 'run/remove-users';
+  runId: string;
+  count: number;
+  force: boolean;
+}
+
+/** Apply variable updates already verified and accepted by the coordinator; update hooks run in every worker. */
+export interface RunUpdateVariables {
+  type: 'run/update-variables';
+  runId: string;
+  changes: VariableValues;
+}
+
+/** This agent's new share of the user rate (users per minute). */
+export interface RunSetRate {
+  type: 'run/set-rate';
+  runId: string;
+  userRate: number;
+}
+
+/** End the run: users asked to finish (aborted after the grace period, or at once with force), then terminate. */
+export interface RunStop {
+  type: 'run/stop';
+  runId: string;
+  force: boolean;
+}
+
+export type CoordinatorMessage = RunPrepare | RunAddUsers | RunRemoveUsers | RunUpdateVariables | RunSetRate | RunStop;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Agent → coordinator (reliable, inside link/data)
+
+/** Every worker loaded the scenario and ran `init`. */
+export interface RunPrepared {
+  type: 'run/prepared';
+  runId: string;
+}
+
+/** Preparing failed (the bundle did not load, `init` threw): no user was started on this agent. */
+export interface RunFailed {
+  type: 'run/failed';
+  runId: string;
+  message: string;
+  /** `file:line:col` in the scenario (coordinator's paths), when known. */
+  where?: string;
+  /** A RookeryError code, when it was one. */
+  code?: string;
+}
+
+/** Per-worker figures carried with each agent snapshot. */
+export interface WorkerFigures {
+  worker: number;
+  users: number;
+  utilization: Utilization;
+}
+
+/**
+ * One second of this agent: its workers' snapshots for that second merged exactly (gauges summed). `second` is
+ * floor(start / 1000) of the interval, the key the coordinator merges on.
+ */
+export interface AgentSnapshot {
+  type: 'run/snapshot';
+  runId: string;
+  second: number;
+  snapshot: MetricSnapshot;
+  workers: WorkerFigures[];
+}
+
+/** A user failed (first few only: the summary has them all): for live messages. */
+export interface AgentUserError {
+  type: 'run/user-error';
+  runId: string;
+  userId: number;
+  message: string;
+  where?: string;
+}
+
+/** The agent's users state changed: running users, queued users, highest id started. Sent at most once a second. */
+export interface AgentRunStatus {
+  type: 'run/status';
+  runId: string;
+  runningUsers: number;
+  pendingUsers: number;
+  /** True once every worker is idle (no user running or queued). */
+  idle: boolean;
+}
+
+/** Every worker stopped its users and ran `terminate`; the last snapshots were sent before this. */
+export interface RunStopped {
+  type: 'run/stopped';
+  runId: string;
+}
+
+/** A command could not be applied (e.g. an update hook threw in a worker). The run goes on. */
+export interface RunCommandFailed {
+  type: 'run/command-failed';
+  runId: string;
+  command: CoordinatorMessage['type'];
+  message: string;
+}
+
+export type AgentMessage = RunPrepared | RunFailed | AgentSnapshot | AgentUserError | AgentRunStatus | RunStopped | RunCommandFailed;
+
+/** Every frame on the link, either direction. */
+export type ClusterFrame =
+  | AgentHello
+  | CoordinatorWelcome
+  | LinkRefused
+  | LinkAck
+  | LinkHeartbeat
+  | LinkData<CoordinatorMessage>
+  | LinkData<AgentMessage>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Run configuration as the coordinator receives it (from the CLI or the extension)
+
+export interface ClusterRunSpec {
+  /** Path of the scenario on the coordinator's machine. */
+  scenarioFile: string;
+  planFile?: string;
+  users: number;
+  userRate: number;
+  durationMs?: number;
+  maintain: boolean;
+  stages: Stage[];
+  planVariables: Record<string, unknown>;
+  cliVariables: Record<string, unknown>;
+  onAgentLoss: AgentLossPolicy;
+  gracePeriodMs?: number;
+}
