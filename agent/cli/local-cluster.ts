@@ -34,7 +34,9 @@ const AGENT_READY_TIMEOUT_MS = 15_000;
 
 export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
   const token = generateToken();
-  const service = await startCoordinatorService({ host: '127.0.0.1', port: 0, token, log: options.log });
+  // In-process, the cluster's own log lines are noise next to the progress line: events reach the user as run events.
+  const log = options.log ?? (process.env.ROOKERY_DEBUG ? (line: string) => process.stderr.write(`${line}\n`) : () => undefined);
+  const service = await startCoordinatorService({ host: '127.0.0.1', port: 0, token, log });
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
@@ -45,8 +47,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       for (const url of options.agents) await service.attachAgent(url, { token: options.agentToken, ca: options.ca });
     } else {
       const workers = options.workers ?? availableParallelism();
-      const agent = new Agent({ name: 'local', workers });
-      const endpoint = await startAgentEndpoint({ agentId: randomUUID(), name: 'local', workers, token, join: { url: `${service.url}/agent` } });
+      const agent = new Agent({ name: 'local', workers, log });
+      const endpoint = await startAgentEndpoint({ agentId: randomUUID(), name: 'local', workers, token, join: { url: `${service.url}/agent` }, log });
       endpoint.on('session', (link) => agent.attach(link));
       closers.push(async () => {
         await agent.close();

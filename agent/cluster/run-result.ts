@@ -6,6 +6,7 @@
  * whose utilization is a mean over agents and would hide one saturated agent among idle ones. Each agent that went
  * above the threshold gets its own warning naming it.
  */
+import { normalizeRanges } from './id-ranges';
 import { SnapshotAccumulator } from '../metrics/merge';
 import { OVERLOAD_THRESHOLD, summarize } from '../metrics/summary';
 import type { IdRange } from '../protocol/cluster';
@@ -63,6 +64,6 @@ export function buildRunResult(input: RunResultInput): RunResultData {
     total,
     summary,
     events: input.events,
-    agents: input.agents.map((a) => ({ ...a, ranges: a.ranges.map((r) => ({ ...r })), peakUtilization: peaks.get(a.agentId) ?? 0 })),
+    agents: input.agents.map((a) => ({ ...a, ranges: normalizeRanges(a.ranges), peakUtilization: peaks.get(a.agentId) ?? 0 })),
   };
 }
