@@ -23,7 +23,7 @@ import {
   type Utilization,
   type WebSocketStats,
 } from '../protocol/snapshot';
-import { decodeHistogram, type HdrHistogram } from './histogram';
+import { createHistogram, parseEncodedHistogram, type HdrHistogram, type ParsedHistogram } from './histogram';
 import { MAX_USER_FAILURES } from './recorder';
 
 export type GaugeMode = 'sum' | 'latest';
@@ -97,9 +97,9 @@ export class SnapshotAccumulator {
         hint: 'every agent of a run must use the same Rookery version',
       });
     }
-    const decodedRequests = new Map<string, Partial<Record<RequestPhase, HdrHistogram>>>();
+    const decodedRequests = new Map<string, Partial<Record<RequestPhase, ParsedHistogram>>>();
     for (const [name, stats] of Object.entries(snapshot.requests)) {
-      const decoded: Partial<Record<RequestPhase, HdrHistogram>> = {};
+      const decoded: Partial<Record<RequestPhase, ParsedHistogram>> = {};
       for (const phase of PHASES) {
         const encoded = stats[phase];
         if (encoded !== undefined) decoded[phase] = decodeIn(snapshot, `requests[${JSON.stringify(name)}].${phase}`, encoded);
@@ -107,7 +107,7 @@ export class SnapshotAccumulator {
       if (decoded.latency === undefined) throw corrupt(snapshot, `requests[${JSON.stringify(name)}] has no latency histogram`);
       decodedRequests.set(name, decoded);
     }
-    const decodedCustom = new Map<string, HdrHistogram>();
+    const decodedCustom = new Map<string, ParsedHistogram>();
     for (const [name, encoded] of Object.entries(snapshot.histograms)) {
       decodedCustom.set(name, decodeIn(snapshot, `histograms[${JSON.stringify(name)}]`, encoded));
     }
@@ -118,10 +118,10 @@ export class SnapshotAccumulator {
     this.sources.add(snapshot.source);
     this.maxSeq = Math.max(this.maxSeq, snapshot.seq);
     for (const [name, decoded] of decodedRequests) this.addRequest(name, snapshot.requests[name]!, decoded);
-    for (const [name, histogram] of decodedCustom) {
-      const existing = this.histograms.get(name);
-      if (existing) existing.add(histogram);
-      else this.histograms.set(name, histogram); // freshly decoded: ours to keep
+    for (const [name, parsed] of decodedCustom) {
+      let existing = this.histograms.get(name);
+      if (!existing) this.histograms.set(name, (existing = createHistogram()));
+      existing.addParsed(parsed);
     }
     this.addErrors(snapshot);
     for (const key of Object.keys(this.ws) as (keyof WebSocketStats)[]) this.ws[key] += snapshot.ws[key];
@@ -140,7 +140,7 @@ export class SnapshotAccumulator {
     this.addUtilization(snapshot);
   }
 
-  private addRequest(name: string, stats: RequestStats, decoded: Partial<Record<RequestPhase, HdrHistogram>>): void {
+  private addRequest(name: string, stats: RequestStats, decoded: Partial<Record<RequestPhase, ParsedHistogram>>): void {
     let merged = this.requests.get(name);
     if (merged === undefined) {
       merged = { count: 0, failed: 0, status: {}, errors: {}, bytesIn: 0, bytesOut: 0, histograms: {} };
@@ -153,11 +153,9 @@ export class SnapshotAccumulator {
     merged.bytesIn += stats.bytesIn;
     merged.bytesOut += stats.bytesOut;
     for (const phase of PHASES) {
-      const histogram = decoded[phase];
-      if (histogram === undefined) continue;
-      const existing = merged.histograms[phase];
-      if (existing) existing.add(histogram);
-      else merged.histograms[phase] = histogram;
+      const parsed = decoded[phase];
+      if (parsed === undefined) continue;
+      (merged.histograms[phase] ??= createHistogram()).addParsed(parsed);
     }
   }
 
@@ -321,9 +319,9 @@ function corrupt(snapshot: MetricSnapshot, what: string, cause?: unknown): Rooke
   });
 }
 
-function decodeIn(snapshot: MetricSnapshot, field: string, encoded: EncodedHistogram): HdrHistogram {
+function decodeIn(snapshot: MetricSnapshot, field: string, encoded: EncodedHistogram): ParsedHistogram {
   try {
-    return decodeHistogram(encoded);
+    return parseEncodedHistogram(encoded);
   } catch (error) {
     throw corrupt(snapshot, `${field}: ${error instanceof Error ? error.message : String(error)}`, error);
   }

@@ -76,7 +76,8 @@ describe('Coordinator: agents lost mid-run', () => {
     assert.deepEqual(agents[0]!.ranges, [{ from: 1, to: 2 }, { from: 3, to: 3 }]);
     assert.equal(coordinator.status().run!.highestUserId, 12, 'no new ids were made');
     const result = await coordinator.stop();
-    assert.deepEqual(result.agents.map((a) => a.ranges.length), [2, 1, 2]);
+    // The result lists each agent's ids as merged ranges: agent-1 had 1-2 and got 3, agent-3 had 7-12 and got 4-6.
+    assert.deepEqual(result.agents.map((a) => a.ranges), [[{ from: 1, to: 3 }], [{ from: 3, to: 6 }], [{ from: 4, to: 12 }]]);
   });
 
   test('abort: the run stops with endReason aborted and a reason', async () => {
