@@ -47,7 +47,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       for (const url of options.agents) await service.attachAgent(url, { token: options.agentToken, ca: options.ca });
     } else {
       const workers = options.workers ?? availableParallelism();
-      const agent = new Agent({ name: 'local', workers, log });
+      // The agent's own lines (a worker that crashed, a snapshot it could not merge) matter: they stay visible.
+      const agent = new Agent({ name: 'local', workers, log: options.log });
       const endpoint = await startAgentEndpoint({ agentId: randomUUID(), name: 'local', workers, token, join: { url: `${service.url}/agent` }, log });
       endpoint.on('session', (link) => agent.attach(link));
       closers.push(async () => {

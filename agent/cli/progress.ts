@@ -4,7 +4,6 @@
  */
 import { createHistogram, decodeHistogram } from '../metrics/histogram';
 import { formatElapsed, formatMs, formatPct, formatRate } from '../output/format';
-import type { ControllerStatus } from '../protocol/run-state';
 import type { AgentPoint, RunEvent, SeriesPoint } from '../protocol/control';
 import type { MetricSnapshot } from '../protocol/snapshot';
 
@@ -47,11 +46,6 @@ export class ProgressReporter {
 
   constructor(private readonly stream: NodeJS.WriteStream, private readonly options: { quiet: boolean }) {
     this.tty = Boolean(stream.isTTY);
-  }
-
-  /** A LocalRun's interval. */
-  update(snapshot: MetricSnapshot, status: ControllerStatus, elapsedMs: number): void {
-    this.show(intervalLine(snapshot, status.status === 'running' ? status.runningUsers : snapshot.users.active, elapsedMs));
   }
 
   /** A cluster run's merged second (a revised point for an old second is not shown again). */

@@ -14,7 +14,7 @@ import { option, parse, parseNonNegativeInt } from './args';
 import { driveRun } from './drive-run';
 import { startLocalCluster, type LocalCluster } from './local-cluster';
 import { NETWORK_OPTIONS, readTls, resolveToken, TOKEN_ENV } from './network-options';
-import { buildRunConfig, type CliRunConfig } from './run-config';
+import { buildRunConfig, toRunRequest, type CliRunConfig } from './run-config';
 
 const USAGE = `rookery run <scenario.ts | plan.yaml> [--users N] [--rate N/min] [--duration 30s] [--var name=value]...
             [--maintain] [--out file.json] [--quiet] [--workers N]
@@ -82,21 +82,7 @@ export interface RunTarget {
 export async function runAndReport(cli: CliRunConfig, target: RunTarget): Promise<RunResultData> {
   for (const w of cli.warnings) process.stderr.write(`${w}\n`);
   const { config } = cli;
-  const bundle = await compileScenario(config.scenarioFile);
-  const request: RunRequest = {
-    scenario: { file: bundle.file, code: bundle.code, sources: bundle.sources },
-    planFile: config.planFile,
-    users: config.users,
-    userRate: config.userRate,
-    durationMs: config.durationMs,
-    maintain: config.maintain,
-    stages: config.stages,
-    planVariables: config.planVariables,
-    cliVariables: config.cliVariables,
-    envVariables: rookeryEnv(config.env),
-    onAgentLoss: target.onAgentLoss ?? cli.onAgentLoss ?? 'continue',
-    gracePeriodMs: config.gracePeriodMs,
-  };
+  const request = toRunRequest(config, await compileScenario(config.scenarioFile), target.onAgentLoss ?? cli.onAgentLoss ?? 'continue', TOKEN_ENV);
   if (target.workers === 0) throw new RookeryError('ROOKERY_USAGE', '--workers must be at least 1', { where: '--workers' });
   let cluster: LocalCluster | undefined;
   let client: ControlClient | undefined;
@@ -119,13 +105,4 @@ export async function runAndReport(cli: CliRunConfig, target: RunTarget): Promis
     client?.close();
     await cluster?.close();
   }
-}
-
-/** The `ROOKERY_*` variables of the environment, as the coordinator resolves variables from them (not the token). */
-function rookeryEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith('ROOKERY_') && key !== TOKEN_ENV && value !== undefined) out[key] = value;
-  }
-  return out;
 }

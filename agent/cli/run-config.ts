@@ -3,14 +3,33 @@
  * values the flags override (flags > plan > defaults).
  */
 import { resolve } from 'node:path';
-import type { RunConfig } from '../controller/local-run';
 import type { AgentLossPolicy } from '../protocol/cluster';
+import type { RunRequest } from '../protocol/control';
+import type { Stage } from '../protocol/plan';
+import type { CompiledScenario } from '../scenario/compile';
 import { loadPlan } from '../plan/load-plan';
 import { formatPlanProblem } from '../plan/parse-plan';
 import { parseDuration, parseRate } from '../plan/units';
 import { DEFAULT_USER_RATE } from '../protocol/plan';
 import { parseLooseValue } from '../variables/env-name';
 import { option, parseNonNegativeInt, parseVarFlags } from './args';
+
+/** A run as the command line describes it, before the scenario is compiled and shipped to a coordinator. */
+export interface RunConfig {
+  scenarioFile: string;
+  /** The plan file this came from, if any. */
+  planFile?: string;
+  users: number;
+  userRate: number;
+  durationMs?: number;
+  maintain: boolean;
+  stages: Stage[];
+  planVariables: Record<string, unknown>;
+  cliVariables: Record<string, unknown>;
+  /** The environment `ROOKERY_<NAME>` variables are read from. */
+  env: Record<string, string | undefined>;
+  gracePeriodMs?: number;
+}
 
 export interface RunFlags {
   users?: string;
@@ -70,4 +89,26 @@ export async function buildRunConfig(file: string, flags: RunFlags, env: Record<
     env,
   };
   return { config, warnings: warnings.map((w) => formatPlanProblem(path, w)), agents: plan.agents, onAgentLoss: plan.onAgentLoss };
+}
+
+/** The request a coordinator receives: the compiled scenario, and the environment's `ROOKERY_*` values (not the token). */
+export function toRunRequest(config: RunConfig, compiled: CompiledScenario, onAgentLoss: AgentLossPolicy, tokenEnv: string): RunRequest {
+  const envVariables: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config.env)) {
+    if (key.startsWith('ROOKERY_') && key !== tokenEnv && value !== undefined) envVariables[key] = value;
+  }
+  return {
+    scenario: { file: compiled.file, code: compiled.code, sources: compiled.sources },
+    planFile: config.planFile,
+    users: config.users,
+    userRate: config.userRate,
+    durationMs: config.durationMs,
+    maintain: config.maintain,
+    stages: config.stages,
+    planVariables: config.planVariables,
+    cliVariables: config.cliVariables,
+    envVariables,
+    onAgentLoss,
+    gracePeriodMs: config.gracePeriodMs,
+  };
 }

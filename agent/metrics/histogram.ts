@@ -258,8 +258,9 @@ export function parseEncodedHistogram(encoded: unknown): ParsedHistogram {
   // The bucket layout, as HdrHistogram derives it from the significant digits and the lowest value.
   const layout = { half: Math.max(Math.ceil(Math.log2(2 * 10 ** digits)), 1) - 1, unit: Math.floor(Math.log2(lowest)) };
   const { indexes, counts, total } = readBuckets(raw.subarray(HEADER_BYTES, HEADER_BYTES + payloadLength));
-  if (indexes.length > 0 && valueAt(layout, indexes[indexes.length - 1]) > highest) {
-    throw invalidHistogram(`counts outside the declared value range (a bucket above ${highest})`);
+  // The library sizes its counts array to whole buckets, so values up to twice the declared highest fit.
+  if (indexes.length > 0 && valueAt(layout, indexes[indexes.length - 1]) >= 2 * highest) {
+    throw invalidHistogram(`counts outside the declared value range (a bucket at or above twice ${highest})`);
   }
   return { count: total, layout, indexes, counts };
 }

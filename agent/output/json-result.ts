@@ -9,11 +9,7 @@ import { SNAPSHOT_VERSION } from '../protocol/snapshot';
 export const RESULT_FORMAT = 'rookery-result';
 export const RESULT_VERSION = 1;
 
-/** A cluster run's RunResultData, or a LocalRun's result (which has no agents, events or agent series). */
-export type ResultSource = { config: { scenarioFile: string; planFile?: string } } & Pick<RunResultData, 'variables' | 'startedAt' | 'endedAt' | 'endReason' | 'summary' | 'series' | 'total'> &
-  Partial<Pick<RunResultData, 'runId' | 'agents' | 'events' | 'agentSeries'>>;
-
-export function resultToJson(result: ResultSource): object {
+export function resultToJson(result: RunResultData): object {
   return {
     format: RESULT_FORMAT,
     version: RESULT_VERSION,
@@ -25,14 +21,14 @@ export function resultToJson(result: ResultSource): object {
     endedAt: new Date(result.endedAt).toISOString(),
     endReason: result.endReason,
     summary: result.summary,
-    agents: result.agents ?? [],
-    events: result.events ?? [],
+    agents: result.agents,
+    events: result.events,
     series: result.series,
-    agentSeries: result.agentSeries ?? [],
+    agentSeries: result.agentSeries,
     total: result.total,
   };
 }
 
-export async function writeResultJson(file: string, result: ResultSource): Promise<void> {
+export async function writeResultJson(file: string, result: RunResultData): Promise<void> {
   await writeFile(file, `${JSON.stringify(resultToJson(result), null, 1)}\n`);
 }

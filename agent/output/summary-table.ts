@@ -2,17 +2,10 @@
  * The end-of-run summary as text for the terminal: requests per name, checks, errors by kind, users, WebSocket
  * traffic, custom metrics, failed users, generator utilization and warnings.
  */
-import type { RunResultData } from '../protocol/control';
+import type { RunEvent, RunResultData } from '../protocol/control';
 import { clip, formatBytes, formatCount, formatElapsed, formatMs, formatPct, formatRate, table } from './format';
 
-/** What a summary needs of a result: a cluster run's RunResultData, or a LocalRun's result. */
-export type SummarySource = Pick<RunResultData, 'startedAt' | 'endedAt' | 'endReason' | 'summary'> & {
-  config: { scenarioFile: string; planFile?: string };
-  agents?: RunResultData['agents'];
-  events?: RunResultData['events'];
-};
-
-export function formatSummary(result: SummarySource): string {
+export function formatSummary(result: RunResultData): string {
   const s = result.summary;
   const out: string[] = [];
   const source = result.config.planFile ?? result.config.scenarioFile;
@@ -70,14 +63,14 @@ export function formatSummary(result: SummarySource): string {
     ])));
   }
 
-  if (result.agents && result.agents.length > 0) {
+  if (result.agents.length > 0) {
     out.push('\nagents\n');
     out.push(table(['agent', 'workers', 'users (ids)', 'peak util'], result.agents.map((a) => [
       a.name, String(a.workers), a.ranges.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(',') || '-',
       `${a.peakUtilization.toFixed(2)}${a.peakUtilization > 0.8 ? ' (!)' : ''}`,
     ])));
   }
-  const notable = (result.events ?? []).filter((e) => e.kind === 'agent-lost' || e.kind === 'users-redistributed' || e.kind === 'agent-reconnected');
+  const notable = result.events.filter((e) => e.kind === 'agent-lost' || e.kind === 'users-redistributed' || e.kind === 'agent-reconnected');
   if (notable.length > 0) {
     out.push('\nevents\n');
     for (const e of notable) out.push(`  ${new Date(e.at).toISOString().slice(11, 19)}  ${describeEvent(e)}\n`);
@@ -89,7 +82,7 @@ export function formatSummary(result: SummarySource): string {
   return out.join('');
 }
 
-function describeEvent(e: NonNullable<SummarySource['events']>[number]): string {
+function describeEvent(e: RunEvent): string {
   switch (e.kind) {
     case 'agent-lost':
       return `agent ${e.name} lost with ${e.users} users (${e.policy})`;

@@ -5,14 +5,17 @@
  *
  * 1. HTTP closed loop: a minimal keep-alive server in its own process; 50 connections/users, no think time, 10 s;
  *    autocannon first, then `rookery run` (full per-request metrics), then autocannon again (to see drift).
+ *    Rookery runs twice: with 1 worker thread and with 2.
  * 2. WebSocket memory: the demo target in its own process, `rookery run examples/chat.scenario.ts` with 10,000
  *    users; the peak RSS of the Rookery process, sampled from /proc every 200 ms.
+ * 3. Coordinator merge cost (merge-cost.ts): 100 simulated agents × 20 request names, a snapshot each per second.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { measureMergeCost } from './merge-cost';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -64,12 +67,13 @@ async function autocannon(url: string): Promise<Figures> {
   return { rps: json.requests.total / json.duration, p99Ms: json.latency.p99 };
 }
 
-async function rookery(url: string): Promise<Figures & { errors: number }> {
-  const out = join(RESULTS, 'bench-rookery-http.json');
+async function rookery(url: string, workers: number): Promise<Figures & { errors: number; workers: number }> {
+  const out = join(RESULTS, `bench-rookery-http-${workers}w.json`);
   const scenario = join(ROOT, 'test', 'bench', 'closed-loop.scenario.ts');
   const r = await run(
     process.execPath,
-    [CLI, 'run', scenario, '--users', String(CONNECTIONS), '--rate', '600000/min', '--duration', `${DURATION_S}s`, '--var', `url=${url}`, '--out', out, '--quiet'],
+    [CLI, 'run', scenario, '--users', String(CONNECTIONS), '--rate', '600000/min', '--duration', `${DURATION_S}s`, '--var', `url=${url}`,
+      '--workers', String(workers), '--out', out, '--quiet'],
     (DURATION_S + 30) * 1000,
   );
   if (r.code !== 0) throw new Error(`rookery run failed: ${r.stderr}`);
@@ -84,6 +88,7 @@ async function rookery(url: string): Promise<Figures & { errors: number }> {
     p99Ms: result.summary.total.p99,
     utilization: result.summary.utilization.mean,
     errors: result.summary.total.failed,
+    workers,
   };
 }
 
@@ -126,25 +131,33 @@ async function main(): Promise<void> {
   let http;
   try {
     const before = await autocannon(server.url);
-    const ours = await rookery(server.url);
+    const one = await rookery(server.url, 1);
+    const two = await rookery(server.url, 2);
     const after = await autocannon(server.url);
     const peer = (before.rps + after.rps) / 2;
-    http = { autocannonBefore: before, rookery: ours, autocannonAfter: after, ratio: ours.rps / peer };
+    http = { autocannonBefore: before, rookery1: one, rookery2: two, autocannonAfter: after, ratio1: one.rps / peer, ratio2: two.rps / peer };
   } finally {
     server.child.stdin!.end();
     server.child.kill();
   }
   const ws = WS_USERS > 0 ? await wsMemory() : { users: 0, peakRssMiB: 0, connects: 0, failed: 0 };
-  const report = { date: new Date().toISOString(), durationS: DURATION_S, connections: CONNECTIONS, http, ws };
+  const merge = [measureMergeCost(50), measureMergeCost(250)];
+  const report = { date: new Date().toISOString(), durationS: DURATION_S, connections: CONNECTIONS, http, ws, merge };
   writeFileSync(join(RESULTS, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const f = (n: number) => n.toFixed(0);
   console.log(`\nHTTP closed loop, ${CONNECTIONS} connections, ${DURATION_S} s, keep-alive GET / on a minimal server`);
   console.log(`  autocannon (before)  ${f(http.autocannonBefore.rps)} req/s  p99 ${http.autocannonBefore.p99Ms} ms`);
-  console.log(`  rookery              ${f(http.rookery.rps)} req/s  p99 ${http.rookery.p99Ms} ms  utilization ${http.rookery.utilization?.toFixed(2)}  errors ${http.rookery.errors}`);
+  for (const r of [http.rookery1, http.rookery2]) {
+    console.log(`  rookery, ${r.workers} worker${r.workers > 1 ? 's' : ' '}    ${f(r.rps)} req/s  p99 ${r.p99Ms} ms  utilization ${r.utilization?.toFixed(2)}  errors ${r.errors}`);
+  }
   console.log(`  autocannon (after)   ${f(http.autocannonAfter.rps)} req/s  p99 ${http.autocannonAfter.p99Ms} ms`);
-  console.log(`  ratio rookery / autocannon: ${http.ratio.toFixed(2)}x (target >= 0.7x)`);
+  console.log(`  ratio rookery / autocannon: ${http.ratio1.toFixed(2)}x with 1 worker, ${http.ratio2.toFixed(2)}x with 2 workers (target >= 0.7x)`);
+  console.log('  (the target, autocannon and rookery share this machine\'s 2 cores: a second worker competes with the target)');
   console.log(`\nWebSocket chat users: ${ws.connects} connected (${ws.failed} failed), peak ${ws.users} at once, peak RSS ${ws.peakRssMiB.toFixed(0)} MiB` +
     ` (${((ws.peakRssMiB * 1024) / Math.max(1, ws.users)).toFixed(1)} KiB per user)`);
+  for (const m of merge) {
+    console.log(`\ncoordinator merge, ${m.agents} agents × ${m.names} names at ${m.requestsPerAgent} req/s each: ${m.cpuMsPerSecond.toFixed(1)} ms CPU per second = ${(m.cpuShare * 100).toFixed(1)}% of one core (target < 5%)`);
+  }
   console.log(`\nwritten to ${join(RESULTS, 'bench.json')}`);
 }
 

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { LocalRun } from '../../agent/controller/local-run';
+import { runConfig, runLocally } from '../helpers/local-runs';
 import { startTarget, type DemoTarget } from '../../agent/target/server';
 import { ROOT } from '../helpers/cli';
 
@@ -14,19 +14,13 @@ after(async () => {
 });
 
 test('the chat example: 50 users on the demo router run to completion and every routed message arrives', async () => {
-  const run = await LocalRun.prepare({
-    scenarioFile: join(ROOT, 'examples/chat.scenario.ts'),
+  const result = await runLocally(runConfig(join(ROOT, 'examples/chat.scenario.ts'), {
     users: 50,
-    userRate: 60_000,
     durationMs: 60_000, // a bound, not the expected length: the users finish by themselves in a few seconds
-    maintain: false,
-    stages: [],
     planVariables: { host: '127.0.0.1', port: target.port, number_of_neighbours: 3 },
     // Ten times the livebook's pace so the test takes seconds, not half a minute.
     cliVariables: { message_interval_ms: 100, idle_timeout_ms: 600 },
-    env: {},
-  });
-  const result = await run.start();
+  }), { workers: 2 });
   const s = result.summary;
   assert.equal(result.endReason, 'completed', 'every user finished by itself before the bound');
   assert.equal(s.users.started, 50);

@@ -165,3 +165,14 @@ describe('histogram', () => {
     assertInvalid(craft({ counts: [-100_000, 1] }), /outside the declared value range/);
   });
 });
+
+test('a histogram that grew within its first buckets (values up to twice the initial range) round-trips', () => {
+  const h = createHistogram();
+  for (const v of [1, 2047, 2048, 3000, 4095]) h.record(v);
+  const back = decodeHistogram(h.encode());
+  assert.deepEqual(summarizeHistogram(back), summarizeHistogram(h));
+  const merged = createHistogram();
+  merged.add(back);
+  merged.record(4000);
+  assert.equal(decodeHistogram(merged.encode()).count, 6);
+});

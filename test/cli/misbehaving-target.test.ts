@@ -1,12 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LocalRun } from '../../../agent/controller/local-run';
-import { ScenarioDir } from '../../helpers/scenario-files';
+import { runConfig, runLocally } from '../helpers/local-runs';
+import { ScenarioDir } from '../helpers/scenario-files';
 import {
   closedPortTarget, startGarbageTarget, startHangingTarget, startResetTarget, type Target,
-} from '../../helpers/targets';
+} from '../helpers/targets';
 
-// Whole runs against targets that misbehave in one way each: every failure is a counted error of its kind, the
+// Whole runs (as `rookery run` makes them) against targets that misbehave in one way each: every failure is a counted error of its kind, the
 // run ends on time, and no user fails (failures of the target are data, not crashes).
 const dir = new ScenarioDir();
 const targets: Target[] = [];
@@ -35,12 +35,8 @@ after(async () => {
 });
 
 async function runAgainst(url: string) {
-  const run = await LocalRun.prepare({
-    scenarioFile, users: 5, userRate: 60_000, durationMs: 1500, maintain: false, stages: [],
-    planVariables: { url }, cliVariables: {}, env: {}, gracePeriodMs: 500,
-  });
   const t0 = Date.now();
-  const result = await run.start();
+  const result = await runLocally(runConfig(scenarioFile, { users: 5, durationMs: 1500, planVariables: { url } }));
   return { result, elapsed: Date.now() - t0 };
 }
 
