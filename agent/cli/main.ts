@@ -9,6 +9,7 @@ import { targetCommand } from './target-command';
 import { demoCommand } from './demo-command';
 import { agentCommand } from './agent-command';
 import { coordinatorCommand } from './coordinator-command';
+import { statusCommand } from './status-command';
 
 const USAGE = `rookery — load testing with TypeScript scenarios
 
@@ -18,6 +19,7 @@ usage:
               [--agents ws://a:7400,ws://b:7400 | --coordinator ws://host:7400] [--token T]
   rookery agent (--listen host:port | --join ws://host:port) [--token T] [--workers N]
   rookery coordinator --listen host:port [--token T]
+  rookery status --coordinator ws://host:port [--token T] [--json]
   rookery validate <scenario.ts | plan.yaml>...
   rookery target [--host 127.0.0.1] [--port 8080] [--latency 20 | 10-50] [--error-rate 0.01]
   rookery demo [--users 20] [--duration 10s] [--out result.json]
@@ -26,6 +28,7 @@ usage:
 run        runs a load test from a scenario or a plan file, with a live progress line and a summary
 agent      runs users for a coordinator, in worker threads (one per core)
 coordinator  a standalone coordinator that agents join and clients attach to
+status     the state of a coordinator's agents and run
 validate   checks scenarios and plans without running them (file:line:col messages, exit 2 on errors)
 target     starts the built-in demo target: an HTTP API and a WebSocket message router
 demo       starts the demo target and runs examples/http-api.plan.yaml against it
@@ -38,6 +41,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   demo: demoCommand,
   agent: agentCommand,
   coordinator: coordinatorCommand,
+  status: statusCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

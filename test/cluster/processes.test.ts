@@ -97,7 +97,13 @@ after(async () => {
 });
 
 describe('a coordinator and three agent processes with two workers each', () => {
-  test('ids in contiguous ranges by workers; add/remove/update across agents; merged figures exact', async () => {
+  /** A failed assertion must not leave a run going: the next test could not start its own. */
+  const stopIfRunning = async () => {
+    if ((await status()).run?.status === 'running') await client.request({ type: 'control/stop', force: true }).catch(() => undefined);
+  };
+
+  test('ids in contiguous ranges by workers; add/remove/update across agents; merged figures exact', async (t) => {
+    t.after(stopIfRunning);
     const marker = join(dir.dir, 'updates.txt');
     writeFileSync(marker, '');
     const requestsBefore = target.stats().http.total;
@@ -109,6 +115,12 @@ describe('a coordinator and three agent processes with two workers each', () => 
     let s = await waitForStatus((st) => st.run?.runningUsers === 12, '12 running users');
     const ranges = s.agents.map((a) => a.ranges).sort((x, y) => x[0].from - y[0].from);
     assert.deepEqual(ranges, [[{ from: 1, to: 4 }], [{ from: 5, to: 8 }], [{ from: 9, to: 12 }]], 'equal workers: equal contiguous ranges');
+    const shown = await runCli(['status', '--coordinator', coordinatorUrl, '--token', TOKEN]);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /running, 12 users running/);
+    const rows = shown.stdout.split('\n').filter((l) => /^\s+a\d\s/.test(l)).map((l) => l.trim().split(/\s+/));
+    assert.deepEqual(rows.map((r) => [r[1], r[2], r[3]]), [['running', '2', '4'], ['running', '2', '4'], ['running', '2', '4']]);
+    assert.deepEqual(rows.map((r) => r[6]).sort(), ['1-4', '5-8', '9-12']);
 
     await client.request({ type: 'control/add-users', count: 6 });
     s = await waitForStatus((st) => st.run?.runningUsers === 18, '18 running users');
@@ -184,7 +196,8 @@ describe('a coordinator and three agent processes with two workers each', () => 
     assert.equal(result.summary.total.count, target.stats().http.total - before, 'merged count equals what the target served');
   });
 
-  test('kill -9 one agent mid-run: the loss is reported and, with redistribute, its users come back on the others', async () => {
+  test('kill -9 one agent mid-run: the loss is reported and, with redistribute, its users come back on the others', async (t) => {
+    t.after(stopIfRunning);
     const { runId } = (await client.request({
       type: 'control/start-run',
       run: await runRequest({ planVariables: { url: target.url }, onAgentLoss: 'redistribute' }),
