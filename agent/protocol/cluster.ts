@@ -13,7 +13,6 @@
  * Plain data only; imports nothing but other protocol files. Each message says who sends it and what the
  * receiver does with it.
  */
-import type { Stage } from './plan';
 import type { MetricSnapshot, Utilization } from './snapshot';
 
 /** Bump on any incompatible change; peers with another version are refused at hello with a clear reason. */
@@ -243,21 +242,3 @@ export type ClusterFrame =
   | LinkHeartbeat
   | LinkData<CoordinatorMessage>
   | LinkData<AgentMessage>;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Run configuration as the coordinator receives it (from the CLI or the extension)
-
-export interface ClusterRunSpec {
-  /** Path of the scenario on the coordinator's machine. */
-  scenarioFile: string;
-  planFile?: string;
-  users: number;
-  userRate: number;
-  durationMs?: number;
-  maintain: boolean;
-  stages: Stage[];
-  planVariables: Record<string, unknown>;
-  cliVariables: Record<string, unknown>;
-  onAgentLoss: AgentLossPolicy;
-  gracePeriodMs?: number;
-}

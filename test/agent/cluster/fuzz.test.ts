@@ -10,20 +10,10 @@ import { startAgentEndpoint, type AgentEndpoint, type AgentLink } from '../../..
 import { connectControl, type ControlClient } from '../../../agent/cluster/control-client';
 import { startCoordinatorEndpoint, type AgentJoin, type CoordinatorEndpoint } from '../../../agent/cluster/coordinator-endpoint';
 import { deadline, dialRaw, nextEvent } from '../../helpers/transport-peers';
+import { seededRandom as rng } from '../../helpers/seeded-random';
 
 const TOKEN = 'fuzz-token';
 
-/** Seeded PRNG (mulberry32): a failure reproduces with the same seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = rng(20240601);
 const int = (n: number) => Math.floor(random() * n);
 const pick = <T>(list: readonly T[]): T => list[int(list.length)];

@@ -2,18 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apportion, countIds, lowestIds, normalizeRanges, resplitRanges, splitRate, splitRemove, splitUsers } from '../../../agent/cluster/id-ranges';
 import type { IdRange } from '../../../agent/protocol/cluster';
+import { seededRandom as seeded } from '../../helpers/seeded-random';
 
-/** mulberry32: seeded, so a failing case can be reproduced from its seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function idsOf(ranges: readonly IdRange[]): number[] {
   const ids: number[] = [];

@@ -2,16 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { equalShares, proportionalShares, splitRanges } from '../../../agent/cluster/worker-shares';
 import type { IdRange } from '../../../agent/protocol/cluster';
+import { seededRandom as random } from '../../helpers/seeded-random';
 
-/** A small seeded generator (mulberry32): reproducible random cases. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ids = (ranges: readonly IdRange[]) => ranges.flatMap((r) => Array.from({ length: r.to - r.from + 1 }, (_, i) => r.from + i));
 

@@ -5,20 +5,10 @@ import { createHistogram, decodeHistogram, summarizeHistogram, type HdrHistogram
 import { mergeSnapshots, SnapshotAccumulator } from '../../../agent/metrics/merge';
 import { MetricsRecorder } from '../../../agent/metrics/recorder';
 import type { ErrorKind, MetricSnapshot } from '../../../agent/protocol/snapshot';
+import { seededRandom as seeded } from '../../helpers/seeded-random';
 
 const IDLE = { eventLoop: 0, cpu: 0 };
 
-/** mulberry32: a small seeded generator, so a failing split can be reproduced from its seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function figures(h: HdrHistogram): number[] {
   return [h.count, h.min, h.mean, ...[1, 10, 25, 50, 75, 90, 99, 99.9, 99.99].map((q) => h.percentile(q)), h.max];

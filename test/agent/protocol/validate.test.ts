@@ -13,6 +13,7 @@ import {
   parseJsonText,
   ProtocolError,
 } from '../../../agent/protocol/validate';
+import { seededRandom as rng } from '../../helpers/seeded-random';
 
 function snapshot(): MetricSnapshot {
   return {
@@ -279,17 +280,6 @@ describe('rejects malformed messages with a precise reason', () => {
   });
 });
 
-/** Seeded PRNG (mulberry32): failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('random mutations', () => {
   test('a mutated message is either accepted as well-formed or rejected with a ProtocolError, nothing else', () => {
