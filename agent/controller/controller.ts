@@ -184,10 +184,6 @@ export class Controller extends EventEmitter<Events> {
     this.spawner.setRate(usersPerMinute);
   }
 
-  setMaintain(maintain: boolean): void {
-    this.maintain = maintain;
-  }
-
   /** Applies runtime variable updates (all or nothing); rejected updates throw with every problem listed. */
   async updateVariables(changes: Record<string, unknown>): Promise<string[]> {
     if (this.state.status !== 'running' && this.state.status !== 'idle') throw this.stateError('update variables');

@@ -141,3 +141,28 @@ export default scenario({
     assert.match(r.stdout + r.stderr, /invalid\.scenario\.ts:4:\d+: error: .*medium/);
   });
 });
+
+describe('rookery demo and rookery target', () => {
+  test('demo: starts its own target and runs the example plan end to end', async () => {
+    const out = join(dir.dir, 'demo.json');
+    const r = await runCli(['demo', '--duration', '2s', '--users', '3', '--quiet', '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    assert.ok(result.summary.total.count > 0);
+    assert.equal(result.summary.total.failed, 0);
+    assert.equal(result.summary.users.started, 3);
+  });
+
+  test('target: serves the API until Ctrl-C, then stops cleanly', async () => {
+    const cli = startCli(['target', '--port', '0'], { timeoutMs: 15_000 });
+    await waitFor(() => /HTTP API:\s+http:\/\/127\.0\.0\.1:\d+/.test(cli.output()), 'the target to listen', 10_000);
+    const url = /HTTP API:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output())![1];
+    const res = await fetch(`${url}/items/7`);
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { id: number }).id, 7);
+    cli.child.kill('SIGINT');
+    const r = await cli.result;
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /demo target stopped/);
+  });
+});
