@@ -36,7 +36,7 @@ export async function driveRun(client: ControlClient, request: RunRequest, optio
   const closed = new Promise<never>((_, reject) => (rejectClosed = reject));
   closed.catch(() => undefined); // only awaited once the run started; a close before that surfaces as a request error
   const onClose = () =>
-    rejectClosed(new RookeryError('ROOKERY_INTERNAL', 'the coordinator connection closed during the run', {
+    rejectClosed(new RookeryError('ROOKERY_CONNECT', 'the coordinator connection closed during the run', {
       hint: 'the coordinator stopped or the network failed; its agents stop their users after their orphan grace period',
     }));
   client.on('close', onClose);

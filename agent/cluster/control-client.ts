@@ -88,14 +88,14 @@ export class ControlClient extends EventEmitter {
   /** Sends a request; resolves with the reply's `result`, rejects with the coordinator's error as a RookeryError. */
   request(body: ControlRequestBody): Promise<unknown> {
     if (this.closedReason !== undefined) {
-      return Promise.reject(new RookeryError('ROOKERY_STATE', `connection to the coordinator at ${this.url} is closed (${this.closedReason})`, { where: this.url }));
+      return Promise.reject(new RookeryError('ROOKERY_CONNECT', `connection to the coordinator at ${this.url} is closed (${this.closedReason})`, { where: this.url }));
     }
     const id = this.nextId++;
     const timeoutMs = body.type === 'control/start-run' ? (this.options.startRunTimeoutMs ?? 120_000) : (this.options.timeoutMs ?? 30_000);
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new RookeryError('ROOKERY_INTERNAL', `the coordinator did not answer ${body.type} within ${timeoutMs} ms`, { where: this.url }));
+        reject(new RookeryError('ROOKERY_CONNECT', `the coordinator did not answer ${body.type} within ${timeoutMs} ms`, { where: this.url }));
       }, timeoutMs);
       this.pending.set(id, { type: body.type, resolve, reject, timer });
       sendText(this.socket, JSON.stringify({ ...body, id }));
@@ -147,7 +147,7 @@ export class ControlClient extends EventEmitter {
       clearTimeout(pending.timer);
       this.pending.delete(id);
       pending.reject(
-        new RookeryError('ROOKERY_INTERNAL', `the connection to the coordinator at ${this.url} closed before it answered ${pending.type} (${reason})`, {
+        new RookeryError('ROOKERY_CONNECT', `the connection to the coordinator at ${this.url} closed before it answered ${pending.type} (${reason})`, {
           where: this.url,
         }),
       );

@@ -234,17 +234,17 @@ class CoordinatorEndpointImpl extends EventEmitter implements CoordinatorEndpoin
       };
       socket.on('error', (error: Error) => settle(describeDialError(error, url, 'agent')));
       socket.on('close', (code: number, reason: Buffer) =>
-        settle(new RookeryError('ROOKERY_USAGE', `agent at ${url} closed the connection (${code} ${reason.toString()})`.trim(), { where: url })),
+        settle(new RookeryError('ROOKERY_CONNECT', `agent at ${url} closed the connection (${code} ${reason.toString()})`.trim(), { where: url })),
       );
       socket.on('open', () => {
         onFirstFrame(socket, 'agent', this.handshakeOptions(`agent at ${url}`), (frame) => {
           if (frame.type !== 'agent/hello') {
             this.refuse(socket, `expected agent/hello, got ${frame.type}`, CLOSE_POLICY);
-            return settle(new RookeryError('ROOKERY_USAGE', `agent at ${url} did not say hello`, { where: url }));
+            return settle(new RookeryError('ROOKERY_PROTOCOL', `agent at ${url} did not say hello`, { where: url }));
           }
           const session = this.onHello(socket, frame, { url, ...options });
           if (session) settle(undefined, session.agentId);
-          else settle(new RookeryError('ROOKERY_USAGE', `agent at ${url} was refused (see the log)`, { where: url }));
+          else settle(new RookeryError('ROOKERY_CONNECT', `agent at ${url} was refused (see the log)`, { where: url }));
         });
       });
     });

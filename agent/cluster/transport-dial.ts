@@ -35,7 +35,7 @@ export function describeDialError(error: Error, url: string, what: 'agent' | 'co
   const code = (error as NodeJS.ErrnoException).code ?? '';
   const status = /Unexpected server response: (\d+)/.exec(error.message)?.[1];
   const at = `${what} at ${url}`;
-  const make = (message: string, hint?: string) => new RookeryError('ROOKERY_USAGE', `${at}: ${message}`, { where: url, hint, cause: error });
+  const make = (message: string, hint?: string) => new RookeryError('ROOKERY_CONNECT', `${at}: ${message}`, { where: url, hint, cause: error });
   const start = what === 'agent' ? '`rookery agent --listen host:port`' : '`rookery coordinator --listen host:port`';
   if (status === '401') return make('wrong or missing token; pass --token', `use the same --token the ${what} was started with`);
   if (status === '404') return make(`no ${what} endpoint at this path (HTTP 404)`, what === 'coordinator' ? 'give the coordinator URL as ws://host:port' : undefined);

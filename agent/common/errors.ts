@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'ROOKERY_PLAN' // the plan file is invalid
   | 'ROOKERY_STATE' // a controller command that does not apply in the current status
   | 'ROOKERY_UPDATE' // a runtime variable update was rejected
+  | 'ROOKERY_CONNECT' // an agent or coordinator could not be reached, refused us, or went away
+  | 'ROOKERY_PROTOCOL' // a peer sent something the protocol does not allow
   | 'ROOKERY_INTERNAL';
 
 /** One problem with a position, for lists of problems. */

@@ -127,7 +127,7 @@ describe('control client', () => {
       await assert.rejects(connectControl(endpoint.url, { token }), (e: unknown) => {
         assert.ok(e instanceof RookeryError);
         assert.equal(e.message, `coordinator at ${endpoint.url}: wrong or missing token; pass --token`);
-        assert.equal(e.code, 'ROOKERY_USAGE');
+        assert.equal(e.code, 'ROOKERY_CONNECT');
         return true;
       });
     }
