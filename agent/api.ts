@@ -191,6 +191,31 @@ export interface UserMetrics {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Messages between users
+
+/** A message in a user's inbox. `data` travels as JSON (across threads and machines). */
+export interface UserMessage<T = unknown> {
+  /** The sending user's id; absent when sent from outside a user (init, a coordination action). */
+  from?: number;
+  data: T;
+  /** Arrival time, ms since epoch. */
+  receivedAt: number;
+}
+
+const SEND_HOOK = Symbol.for('rookery.send');
+
+/**
+ * Sends `data` to the user with id `to`, wherever it runs (another worker thread or agent: routed through the
+ * run's coordinator). Fire and forget: a message to a user that has ended, or was never started, is dropped and
+ * counted (`rookery.messages.dropped`). Works in `init`, in users and in coordination actions, during a run.
+ */
+export function send(to: number, data: unknown): void {
+  const hook = (globalThis as Record<symbol, unknown>)[SEND_HOOK] as ((to: number, data: unknown) => void) | undefined;
+  if (!hook) throw new Error('send() works only inside a running scenario');
+  hook(to, data);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // The user and the scenario
 
 /** One virtual user, as `start` receives it. */
@@ -216,6 +241,15 @@ export interface User<V = Record<string, unknown>> {
   /** Records a named check as passed or failed and returns `condition`. */
   check(name: string, condition: boolean): boolean;
   readonly metrics: UserMetrics;
+  /** Sends `data` to another user (see `send`); the receiver sees this user's id as `from`. */
+  send(to: number, data: unknown): void;
+  /**
+   * The next message in this user's inbox; `undefined` if none arrived within `timeout` ms (default: wait until
+   * the user is stopped, which throws). Messages wait in the inbox until taken: none is lost between two calls.
+   */
+  receive<T = unknown>(options?: { timeout?: number }): Promise<UserMessage<T> | undefined>;
+  /** The inbox as an async iterable: `for await (const m of user.messages())`, until the user is stopped. */
+  messages<T = unknown>(): AsyncIterableIterator<UserMessage<T>>;
 }
 
 /** What `init` receives. */

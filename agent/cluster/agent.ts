@@ -203,6 +203,11 @@ export class Agent extends EventEmitter<Events> {
       void this.stopRun(run, message.force, false);
       return;
     }
+    if (message.type === 'run/deliver') {
+      // Not queued behind commands: a message waits for no add or update (the worker counts it either way).
+      run.pool.route(message.message);
+      return;
+    }
     run.queue = run.queue.then(() => this.apply(run, message));
   }
 
@@ -269,6 +274,9 @@ export class Agent extends EventEmitter<Events> {
       const message: AgentUserError = { type: 'run/user-error', runId: run.runId, userId: e.userId, message: e.message };
       if (e.where !== undefined) message.where = e.where;
       run.link.send(message);
+    });
+    pool.on('send', (message) => {
+      if (run.state !== 'ended') run.link.send({ type: 'run/send', runId: run.runId, message });
     });
     pool.on('crashed', (crash) => {
       if (run.state === 'ended') return;

@@ -288,7 +288,21 @@ export class ClusterRun extends EventEmitter<Events> {
       case 'run/stopped':
         this.onStopped(agent);
         return;
+      case 'run/send':
+        this.routeMessage(agent, message.message);
+        return;
     }
+  }
+
+  /**
+   * A user message one agent could not deliver itself: to the agent that runs the recipient's id. An id no live
+   * agent runs goes back to the sender's agent, whose worker counts it as dropped (every message counted once).
+   */
+  private routeMessage(from: RunAgent, message: { to: number; from?: number; data: unknown }): void {
+    if (!this.active) return;
+    const ownerId = this.ledger.ownerOf(message.to);
+    const owner = ownerId === undefined ? undefined : this.agents.live().find((a) => a.entry.agentId === ownerId);
+    this.agents.send(owner ?? from, { type: 'run/deliver', runId: this.runId, message });
   }
 
   /** The session of one of this run's agents closed. */

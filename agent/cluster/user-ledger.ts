@@ -84,6 +84,14 @@ export class UserLedger {
     return [...this.agents.values()].filter((a) => a.live).map((a) => ({ agentId: a.agentId, workers: a.workers }));
   }
 
+  /** The live agent that was given user `id` (after a redistribution: the survivor that took it over). */
+  ownerOf(id: number): string | undefined {
+    for (const agent of this.agents.values()) {
+      if (agent.live && agent.ranges.some((r) => id >= r.from && id <= r.to)) return agent.agentId;
+    }
+    return undefined;
+  }
+
   ranges(agentId: string): IdRange[] {
     return (this.agents.get(agentId)?.ranges ?? []).map((r) => ({ ...r }));
   }

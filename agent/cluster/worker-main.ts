@@ -45,6 +45,11 @@ class WorkerNode {
   ) {}
 
   handle(message: ToWorker): void {
+    if (message?.type === 'worker/deliver') {
+      // No reply: delivered to the user, or dropped and counted (also before prepare finished).
+      void this.preparing?.then((node) => node.controller.deliver(message.message), () => undefined);
+      return;
+    }
     const requestId = message?.requestId;
     const fail = (error: unknown) => this.post({ type: 'worker/reply', requestId, ok: false, ...workerFailure(error) });
     this.dispatch(message).then((result) => {
@@ -83,6 +88,8 @@ class WorkerNode {
       case 'worker/set-rate':
         controller.setUserRate(message.userRate);
         return this.report(controller);
+      case 'worker/deliver':
+        throw new RookeryError('ROOKERY_INTERNAL', 'worker/deliver is not a request');
       case 'worker/stop':
         await controller.stop({ force: message.force });
         // The final interval goes out before the reply: the agent sends run/stopped after its last snapshot.
@@ -114,7 +121,11 @@ class WorkerNode {
       userRate: message.userRate,
       maintain: message.maintain,
       gracePeriodMs: message.gracePeriodMs,
+      // Messages to users of other workers or agents go up to the agent, which knows who runs which ids.
+      route: (routed) => this.post({ type: 'worker/send', message: routed }),
     });
+    // `send` exported by the scenario API (for init and coordination actions) sends from no user.
+    (globalThis as Record<symbol, unknown>)[Symbol.for('rookery.send')] = (to: number, data: unknown) => controller.send(undefined, to, data);
     controller.on('status', () => this.postStatus(controller));
     controller.on('idle', () => this.postStatus(controller));
     controller.on('user-error', (e) => {

@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { RookeryError } from '../common/errors';
 import type { IdRange, ScenarioBundle, VariableValues } from '../protocol/cluster';
-import type { FromWorker, ToWorker } from '../protocol/worker';
+import type { FromWorker, ToWorker, UserMessageEnvelope } from '../protocol/worker';
 import { scenarioFrame } from '../scenario/stack';
 import { workerEntry } from './worker-entry';
 import { replyError, type WorkerData, type WorkerReplyResult, type WorkerStatusReport } from './worker-messages';
@@ -76,6 +76,8 @@ type Events = {
   snapshot: [MergedSecond];
   status: [PoolStatus];
   'user-error': [PoolUserError];
+  /** A user message for an id no worker of this agent runs: the agent sends it to the coordinator. */
+  send: [UserMessageEnvelope];
   crashed: [WorkerCrash];
 };
 
@@ -94,6 +96,8 @@ interface Slot {
   report: WorkerStatusReport | undefined;
   pending: Map<number, PendingRequest>;
   error: unknown;
+  /** The user ids this worker was given, to route user messages to it. */
+  ranges: IdRange[];
 }
 
 function usersOf(report: WorkerStatusReport | undefined): { running: number; pending: number } {
@@ -142,7 +146,7 @@ export class WorkerPool extends EventEmitter<Events> {
         for (const slot of this.slots) void slot.thread.terminate();
         throw error;
       }
-      const slot: Slot = { index, thread, live: true, report: undefined, pending: new Map(), error: undefined };
+      const slot: Slot = { index, thread, live: true, report: undefined, pending: new Map(), error: undefined, ranges: [] };
       slot.thread.on('message', (message: FromWorker) => this.onMessage(slot, message));
       slot.thread.on('error', (error) => {
         slot.error = error;
@@ -206,6 +210,7 @@ export class WorkerPool extends EventEmitter<Events> {
   async addUsers(ranges: readonly IdRange[]): Promise<void> {
     const live = this.liveOrThrow();
     const shares = splitRanges(ranges, live.length);
+    live.forEach((slot, i) => slot.ranges.push(...shares[i]!));
     await this.all(live.map((slot, i) => (shares[i]!.length > 0 ? this.request(slot, { type: 'worker/add-users', ranges: shares[i]! }) : undefined)));
   }
 
@@ -327,7 +332,25 @@ export class WorkerPool extends EventEmitter<Events> {
       case 'worker/user-error':
         this.emit('user-error', { worker: slot.index, userId: message.userId, message: message.message, where: message.where });
         return;
+      case 'worker/send':
+        this.route(message.message, true);
+        return;
     }
+  }
+
+  /**
+   * A user message: to the worker that was given its id (it delivers, or drops and counts). An id no worker here
+   * was given goes to the coordinator (`send` event) when it came from one of our users, else to the first live
+   * worker, which counts it as dropped: every message is counted once, by a worker.
+   */
+  route(message: UserMessageEnvelope, fromHere = false): void {
+    const owner = this.slots.find((slot) => slot.live && slot.ranges.some((r) => message.to >= r.from && message.to <= r.to));
+    if (!owner && fromHere) {
+      this.emit('send', message);
+      return;
+    }
+    const target = owner ?? this.slots.find((slot) => slot.live);
+    target?.thread.postMessage({ type: 'worker/deliver', message } satisfies ToWorker);
   }
 
   private updateReport(slot: Slot, report: WorkerStatusReport): void {

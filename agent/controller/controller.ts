@@ -35,7 +35,22 @@ export interface ControllerOptions {
   gracePeriodMs?: number;
   /** How long an aborted user may take to settle before it is abandoned; default 1000 ms. */
   abandonAfterMs?: number;
+  /**
+   * Where messages to users this node does not run go (another worker or agent). Without it, they are dropped
+   * and counted, as on a single node.
+   */
+  route?: (message: RoutedMessage) => void;
 }
+
+/** A user-to-user message on its way (see `send` in the scenario API). */
+export interface RoutedMessage {
+  to: number;
+  from?: number;
+  data: unknown;
+}
+
+/** Counters of user messages, in the run's custom counters. */
+export const MESSAGE_COUNTERS = { sent: 'rookery.messages.sent', delivered: 'rookery.messages.delivered', dropped: 'rookery.messages.dropped' } as const;
 
 interface Slot {
   user: VirtualUser;
@@ -82,6 +97,7 @@ export class Controller extends EventEmitter<Events> {
       metrics: recorder.userMetrics(),
       check: (name, ok) => recorder.check(name, ok),
       pools: this.pools,
+      send: (from, to, data) => this.send(from, to, data),
     };
   }
 
@@ -194,6 +210,32 @@ export class Controller extends EventEmitter<Events> {
       });
     }
     return applied;
+  }
+
+  /**
+   * Sends a message from a user (or from outside one) to user `to`: delivered here when `to` runs on this node,
+   * else routed (see the `route` option), else dropped. Data is copied as JSON, as it would be across machines.
+   */
+  send(from: number | undefined, to: number, data: unknown): void {
+    if (!Number.isSafeInteger(to) || to < 1) throw new TypeError(`send(): the recipient must be a user id (an integer >= 1), got ${String(to)}`);
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(data);
+    } catch (error) {
+      throw new TypeError(`send(): the message must be JSON data: ${(error as Error).message}`);
+    }
+    const message: RoutedMessage = { to, data: json === undefined ? null : JSON.parse(json) };
+    if (from !== undefined) message.from = from;
+    this.options.recorder.counter(MESSAGE_COUNTERS.sent, 1);
+    if (this.users.has(to) || !this.options.route) this.deliver(message);
+    else this.options.route(message);
+  }
+
+  /** A message for one of this node's users: into its inbox, or dropped and counted if it is not running. */
+  deliver(message: RoutedMessage): void {
+    const slot = this.users.get(message.to);
+    const delivered = slot !== undefined && !slot.removed && slot.user.deliver({ ...(message.from === undefined ? {} : { from: message.from }), data: message.data, receivedAt: Date.now() });
+    this.options.recorder.counter(delivered ? MESSAGE_COUNTERS.delivered : MESSAGE_COUNTERS.dropped, 1);
   }
 
   /** Resolves when no user is running or queued (the run's natural end without stages or `maintain`). */

@@ -157,7 +157,14 @@ export interface RunStop {
   force: boolean;
 }
 
-export type CoordinatorMessage = RunPrepare | RunAddUsers | RunRemoveUsers | RunUpdateVariables | RunSetRate | RunStop;
+/** A message for a user this agent runs (sent by another agent's user); delivered, or dropped and counted. */
+export interface RunDeliver {
+  type: 'run/deliver';
+  runId: string;
+  message: { to: number; from?: number; data: unknown };
+}
+
+export type CoordinatorMessage = RunPrepare | RunAddUsers | RunRemoveUsers | RunUpdateVariables | RunSetRate | RunStop | RunDeliver;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Agent → coordinator (reliable, inside link/data)
@@ -231,7 +238,14 @@ export interface RunCommandFailed {
   message: string;
 }
 
-export type AgentMessage = RunPrepared | RunFailed | AgentSnapshot | AgentUserError | AgentRunStatus | RunStopped | RunCommandFailed;
+/** A message for a user this agent does not run: the coordinator forwards it to the agent that runs the id. */
+export interface RunSend {
+  type: 'run/send';
+  runId: string;
+  message: { to: number; from?: number; data: unknown };
+}
+
+export type AgentMessage = RunPrepared | RunFailed | AgentSnapshot | AgentUserError | AgentRunStatus | RunStopped | RunCommandFailed | RunSend;
 
 /** Every frame on the link, either direction. */
 export type ClusterFrame =

@@ -17,10 +17,12 @@ import type {
   LinkRefused,
   RunAddUsers,
   RunCommandFailed,
+  RunDeliver,
   RunFailed,
   RunPrepare,
   RunPrepared,
   RunRemoveUsers,
+  RunSend,
   RunSetRate,
   RunStop,
   RunStopped,
@@ -88,6 +90,9 @@ const COMMAND_TYPES: readonly CoordinatorMessage['type'][] = [
   'run/stop',
 ];
 
+/** A user-to-user message: a recipient id, an optional sender id, JSON data. */
+const checkUserMessage = obj<RunSend['message']>({ to: int(1), from: opt(int(1)), data: json });
+
 export const checkCoordinatorMessage: Check<CoordinatorMessage> = union<CoordinatorMessage, 'type'>('type', {
   'run/prepare': obj<RunPrepare>({
     type: literal('run/prepare'),
@@ -103,6 +108,7 @@ export const checkCoordinatorMessage: Check<CoordinatorMessage> = union<Coordina
   'run/update-variables': obj<RunUpdateVariables>({ type: literal('run/update-variables'), runId, changes: checkValues }),
   'run/set-rate': obj<RunSetRate>({ type: literal('run/set-rate'), runId, userRate: amount }),
   'run/stop': obj<RunStop>({ type: literal('run/stop'), runId, force: bool }),
+  'run/deliver': obj<RunDeliver>({ type: literal('run/deliver'), runId, message: checkUserMessage }),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -110,6 +116,7 @@ export const checkCoordinatorMessage: Check<CoordinatorMessage> = union<Coordina
 
 export const checkAgentMessage: Check<AgentMessage> = union<AgentMessage, 'type'>('type', {
   'run/prepared': obj<RunPrepared>({ type: literal('run/prepared'), runId }),
+  'run/send': obj<RunSend>({ type: literal('run/send'), runId, message: checkUserMessage }),
   'run/failed': obj<RunFailed>({ type: literal('run/failed'), runId, message: text, where: opt(text), code: opt(name) }),
   'run/snapshot': obj<AgentSnapshot>({
     type: literal('run/snapshot'),

@@ -14,7 +14,17 @@ export type ToWorker =
   | { type: 'worker/remove-users'; requestId: number; count: number; force: boolean }
   | { type: 'worker/update-variables'; requestId: number; changes: VariableValues }
   | { type: 'worker/set-rate'; requestId: number; userRate: number }
-  | { type: 'worker/stop'; requestId: number; force: boolean };
+  | { type: 'worker/stop'; requestId: number; force: boolean }
+  /** A message for one of this worker's users (no reply: delivered, or dropped and counted). */
+  | { type: 'worker/deliver'; message: UserMessageEnvelope };
+
+/** A user-to-user message crossing a thread or a machine. */
+export interface UserMessageEnvelope {
+  to: number;
+  from?: number;
+  /** JSON data. */
+  data: unknown;
+}
 
 /** Worker → agent. */
 export type FromWorker =
@@ -24,4 +34,6 @@ export type FromWorker =
   /** One interval of this worker (every second while prepared, and a final one when stopped). */
   | { type: 'worker/snapshot'; second: number; snapshot: MetricSnapshot; figures: Omit<WorkerFigures, 'worker'> }
   | { type: 'worker/status'; status: ControllerStatus; idle: boolean }
-  | { type: 'worker/user-error'; userId: number; message: string; where?: string };
+  | { type: 'worker/user-error'; userId: number; message: string; where?: string }
+  /** A message for a user this worker does not run: the agent finds who does. */
+  | { type: 'worker/send'; message: UserMessageEnvelope };

@@ -7,11 +7,12 @@
  * everything it touches through this object throws from then on, and its connections are closed.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import type { HttpClient, HttpClientOptions, User, UserMetrics, WsConnection, WsOptions } from '../api';
+import type { HttpClient, HttpClientOptions, User, UserMessage, UserMetrics, WsConnection, WsOptions } from '../api';
 import { UserStoppedError } from '../common/errors';
 import type { MetricsSink } from '../metrics/sample';
 import { createHttpClient, type SharedPools } from '../protocols/http';
 import { connectWebSocket } from '../protocols/ws';
+import { Inbox } from './inbox';
 
 /** What every user of a node shares. */
 export interface UserRuntime<V> {
@@ -20,6 +21,8 @@ export interface UserRuntime<V> {
   metrics: UserMetrics;
   check(name: string, ok: boolean): void;
   pools: SharedPools;
+  /** Routes a message to user `to`, wherever it runs. */
+  send(from: number | undefined, to: number, data: unknown): void;
 }
 
 export class VirtualUser<V = Record<string, unknown>> implements User<V> {
@@ -30,6 +33,7 @@ export class VirtualUser<V = Record<string, unknown>> implements User<V> {
   private readonly closables = new Set<{ close(): Promise<void> }>();
   /** Clients by base URL and options, so a scenario calling `user.http(url)` in a loop reuses one connection. */
   private readonly clients = new Map<string, HttpClient>();
+  private readonly inbox = new Inbox();
 
   constructor(id: number, runtime: UserRuntime<V>) {
     this.id = id;
@@ -91,6 +95,27 @@ export class VirtualUser<V = Record<string, unknown>> implements User<V> {
     return Boolean(condition);
   }
 
+  send(to: number, data: unknown): void {
+    this.throwIfAborted();
+    this.runtime.send(this.id, to, data);
+  }
+
+  receive<T = unknown>(options?: { timeout?: number }): Promise<UserMessage<T> | undefined> {
+    return this.inbox.receive(options?.timeout, this.signal) as Promise<UserMessage<T> | undefined>;
+  }
+
+  async *messages<T = unknown>(): AsyncIterableIterator<UserMessage<T>> {
+    for (;;) {
+      const message = await this.receive<T>();
+      if (message) yield message;
+    }
+  }
+
+  /** A message for this user arrived; false when the user has ended (the message is dropped). */
+  deliver(message: UserMessage): boolean {
+    return this.inbox.push(message);
+  }
+
   /** Graceful: asks the user to finish. */
   requestStop(): void {
     if (!this.stopController.signal.aborted) this.stopController.abort(new UserStoppedError('user asked to stop'));
@@ -108,6 +133,7 @@ export class VirtualUser<V = Record<string, unknown>> implements User<V> {
 
   /** Closes every connection the user opened; never throws. */
   async dispose(): Promise<void> {
+    this.inbox.close();
     const all = [...this.closables];
     this.closables.clear();
     this.clients.clear();

@@ -166,6 +166,24 @@ describe('a coordinator and three agent processes with two workers each', () => 
     assert.equal(perSecond, s2.total.count, 'the merged series adds up to the total');
   });
 
+  test('user messages cross agents through the coordinator; a message to nobody is dropped and counted', async () => {
+    const bundle = await compileScenario(join(ROOT, 'test/fixtures/cluster/ring.scenario.ts'));
+    const { runId } = (await client.request({
+      type: 'control/start-run',
+      run: {
+        ...(await runRequest({ planVariables: { users: 12 } })),
+        scenario: { file: bundle.file, code: bundle.code, sources: bundle.sources },
+        durationMs: 20_000,
+      },
+    })) as { runId: string };
+    const result = await finished(runId);
+    const s = result.summary;
+    assert.equal(result.endReason, 'completed');
+    assert.deepEqual(s.checks, [{ name: 'received from the previous user', pass: 12, fail: 0 }], 'ids 4→5, 8→9 and 12→1 cross agents');
+    const counter = (name: string) => s.counters.find((c) => c.name === name)?.value ?? 0;
+    assert.deepEqual(['sent', 'delivered', 'dropped'].map((k) => counter(`rookery.messages.${k}`)), [13, 12, 1]);
+  });
+
   test('TCP link cut for 2 s: the agent reconnects and no snapshot is lost or counted twice', async (t) => {
     const coordinator = await startCoordinator(TOKEN);
     const port = Number(new URL(coordinator.url).port);

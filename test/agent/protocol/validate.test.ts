@@ -78,6 +78,7 @@ const coordinatorMessages: CoordinatorMessage[] = [
   { type: 'run/update-variables', runId: 'r1', changes: { n: 4 } },
   { type: 'run/set-rate', runId: 'r1', userRate: 60.5 },
   { type: 'run/stop', runId: 'r1', force: true },
+  { type: 'run/deliver', runId: 'r1', message: { to: 7, from: 3, data: { text: 'hi', n: [1, 2] } } },
 ];
 
 const agentMessages: AgentMessage[] = [
@@ -88,6 +89,7 @@ const agentMessages: AgentMessage[] = [
   { type: 'run/status', runId: 'r1', runningUsers: 3, pendingUsers: 0, idle: false },
   { type: 'run/stopped', runId: 'r1' },
   { type: 'run/command-failed', runId: 'r1', command: 'run/update-variables', message: 'hook threw' },
+  { type: 'run/send', runId: 'r1', message: { to: 9, data: null } },
 ];
 
 const controlRequests = [
