@@ -5,7 +5,6 @@
 import { resolve } from 'node:path';
 import type { AgentLossPolicy } from '../protocol/cluster';
 import type { RunRequest } from '../protocol/control';
-import type { Stage } from '../protocol/plan';
 import type { CompiledScenario } from '../scenario/compile';
 import { loadPlan } from '../plan/load-plan';
 import { formatPlanProblem } from '../plan/parse-plan';
@@ -14,22 +13,15 @@ import { DEFAULT_USER_RATE } from '../protocol/plan';
 import { parseLooseValue } from '../variables/env-name';
 import { option, parseNonNegativeInt, parseVarFlags } from './args';
 
-/** A run as the command line describes it, before the scenario is compiled and shipped to a coordinator. */
-export interface RunConfig {
+/**
+ * A run as the command line describes it: the request a coordinator receives (control.ts), before the scenario is
+ * compiled and the environment's `ROOKERY_*` values are picked.
+ */
+export type RunConfig = Omit<RunRequest, 'scenario' | 'envVariables' | 'onAgentLoss' | 'agents'> & {
   scenarioFile: string;
-  /** The plan file this came from, if any. */
-  planFile?: string;
-  users: number;
-  userRate: number;
-  durationMs?: number;
-  maintain: boolean;
-  stages: Stage[];
-  planVariables: Record<string, unknown>;
-  cliVariables: Record<string, unknown>;
   /** The environment `ROOKERY_<NAME>` variables are read from. */
   env: Record<string, string | undefined>;
-  gracePeriodMs?: number;
-}
+};
 
 export interface RunFlags {
   users?: string;
