@@ -216,6 +216,66 @@ export function send(to: number, data: unknown): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Coordination (amoc_coordinator): batches of users across the whole run
+
+export interface CoordinationEvent {
+  /** `coordinate`: a batch filled; `timeout`, `reset`, `stop`: the users left over, handed on. */
+  readonly type: 'coordinate' | 'timeout' | 'reset' | 'stop';
+  /** How many users the event is about. */
+  readonly users: number;
+}
+
+export interface CoordinatedUser<D = unknown> {
+  readonly userId: number;
+  readonly data: D;
+}
+
+/**
+ * What a plan item does, told apart by how many parameters it declares: `(event)`; `(event, users)` with the
+ * batch; `(event, a, b)` once for every distinct pair of the batch (a lone user pairs with `undefined`).
+ * Annotate the parameters: TypeScript cannot infer them from this union. Use `send` to reach the users.
+ */
+export type CoordinationAction<D = unknown> =
+  | ((event: CoordinationEvent) => unknown)
+  | ((event: CoordinationEvent, users: CoordinatedUser<D>[]) => unknown)
+  | ((event: CoordinationEvent, a: CoordinatedUser<D>, b: CoordinatedUser<D> | undefined) => unknown);
+
+export interface CoordinationPlanItem<D = unknown> {
+  /** A batch size, a `[min, max]` range (a new size drawn per batch), or `'all'` (fires on timeout, reset, stop). */
+  users: number | readonly [number, number] | 'all';
+  action: CoordinationAction<D> | readonly CoordinationAction<D>[];
+}
+
+export interface Coordinator {
+  /**
+   * Defines coordination `name` (call it in `init`: every worker thread registers the same plan). The run's
+   * coordinator holds the batches, so users of every worker and agent meet in them. `timeout` (ms, default 30 s)
+   * restarts at every `add` and hands the users left over to every item.
+   */
+  start<D = unknown>(name: string, plan: CoordinationPlanItem<D> | readonly CoordinationPlanItem<D>[], options?: { timeout?: number }): void;
+  /** `user` joins coordination `name`, with `data` (JSON) for the actions. */
+  add(name: string, user: { readonly id: number }, data?: unknown): void;
+  reset(name: string): void;
+  stop(name: string): void;
+}
+
+const COORDINATOR_HOOK = Symbol.for('rookery.coordinator');
+
+function coordinatorHook(): Coordinator {
+  const hook = (globalThis as Record<symbol, unknown>)[COORDINATOR_HOOK] as Coordinator | undefined;
+  if (!hook) throw new Error('coordinator works only inside a running scenario');
+  return hook;
+}
+
+/** amoc's coordinator: batches and pairs of users, across the whole run. */
+export const coordinator: Coordinator = {
+  start: (name, plan, options) => coordinatorHook().start(name, plan, options),
+  add: (name, user, data) => coordinatorHook().add(name, user, data),
+  reset: (name) => coordinatorHook().reset(name),
+  stop: (name) => coordinatorHook().stop(name),
+};
+
+// ---------------------------------------------------------------------------------------------------------------
 // The user and the scenario
 
 /** One virtual user, as `start` receives it. */

@@ -208,6 +208,10 @@ export class Agent extends EventEmitter<Events> {
       run.pool.route(message.message);
       return;
     }
+    if (message.type === 'run/barrier-fire') {
+      run.pool.fireBarrier(message.fire);
+      return;
+    }
     run.queue = run.queue.then(() => this.apply(run, message));
   }
 
@@ -277,6 +281,9 @@ export class Agent extends EventEmitter<Events> {
     });
     pool.on('send', (message) => {
       if (run.state !== 'ended') run.link.send({ type: 'run/send', runId: run.runId, message });
+    });
+    pool.on('barrier', (op) => {
+      if (run.state !== 'ended') run.link.send({ type: 'run/barrier', runId: run.runId, op });
     });
     pool.on('crashed', (crash) => {
       if (run.state === 'ended') return;

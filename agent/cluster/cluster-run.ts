@@ -19,6 +19,7 @@ import type { AgentEntry, AgentRegistry } from './agent-registry';
 import { splitRate, type IdAssignment } from './id-ranges';
 import { IdleWatch } from './idle-watch';
 import { OverloadWatch, utilizationOf } from './overload-watch';
+import { BarrierHub } from './barrier-hub';
 import { RunAgents, type RunAgent } from './run-agents';
 import { RunCommands } from './run-commands';
 import { RunLog } from './run-log';
@@ -52,6 +53,8 @@ export class ClusterRun extends EventEmitter<Events> {
   private readonly now: () => number;
   private readonly timing: ClusterTiming;
   private readonly agents: RunAgents;
+  /** amoc_coordinator barriers of this run (the scenario's `coordinator`). */
+  private readonly barriers: BarrierHub;
   private readonly merger: SeriesMerger;
   private readonly ledger: UserLedger;
   private readonly preparation: RunPreparation;
@@ -97,6 +100,14 @@ export class ClusterRun extends EventEmitter<Events> {
     this.ledger = new UserLedger(options.agents, this.now, this.timing.statusSettleMs);
     this.commands = new RunCommands(this.runId, this.agents, this.ledger, this.variables.store);
     this.merger = new SeriesMerger({ runId: this.runId, now: this.now, graceMs: this.timing.seriesGraceMs });
+    this.barriers = new BarrierHub(
+      (agentId, fire) => {
+        const agent = this.agents.get(agentId);
+        if (agent) this.agents.send(agent, { type: 'run/barrier-fire', runId: this.runId, fire });
+      },
+      (agentId) => this.agents.live().some((a) => a.entry.agentId === agentId),
+      (message) => this.log.warn(message),
+    );
     this.merger.on('point', (point) => this.emit('point', point));
     this.preparation = new RunPreparation(this.runId, this.agents, this.timing.prepareTimeoutMs, (late) =>
       new RookeryError('ROOKERY_STATE', `agents did not prepare the run within ${this.timing.prepareTimeoutMs / 1000} s: ${late.map((a) => a.entry.name).join(', ')}`, {
@@ -140,6 +151,7 @@ export class ClusterRun extends EventEmitter<Events> {
       }));
     } catch (error) {
       this.merger.close();
+      this.barriers.close();
       this.failure = error as RookeryError;
       this.reason = this.failure.message;
       this.setStatus('error', this.reason);
@@ -291,6 +303,9 @@ export class ClusterRun extends EventEmitter<Events> {
       case 'run/send':
         this.routeMessage(agent, message.message);
         return;
+      case 'run/barrier':
+        if (this.active) this.barriers.apply(entry.agentId, message.op);
+        return;
     }
   }
 
@@ -410,6 +425,7 @@ export class ClusterRun extends EventEmitter<Events> {
       this.log.warn(`agent ${agent.entry.name} did not confirm the stop within ${bound / 1000} s; its last seconds may be missing`);
       this.merger.retire(agent.entry.agentId);
     }
+    this.barriers.close();
     this.merger.flush();
     this.merger.close();
     const endedAt = this.now();

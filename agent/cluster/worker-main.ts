@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { RookeryError } from '../common/errors';
+import { BarrierClient } from '../coordination/barrier-client';
 import { Controller } from '../controller/controller';
 import { IntervalClock } from '../metrics/interval';
 import { MetricsRecorder } from '../metrics/recorder';
@@ -37,6 +38,7 @@ interface Node {
 
 class WorkerNode {
   private preparing: Promise<Node> | undefined;
+  private barriers: BarrierClient | undefined;
   private userErrors = 0;
 
   constructor(
@@ -48,6 +50,10 @@ class WorkerNode {
     if (message?.type === 'worker/deliver') {
       // No reply: delivered to the user, or dropped and counted (also before prepare finished).
       void this.preparing?.then((node) => node.controller.deliver(message.message), () => undefined);
+      return;
+    }
+    if (message?.type === 'worker/barrier-fire') {
+      void this.barriers?.fire(message.fire);
       return;
     }
     const requestId = message?.requestId;
@@ -89,7 +95,8 @@ class WorkerNode {
         controller.setUserRate(message.userRate);
         return this.report(controller);
       case 'worker/deliver':
-        throw new RookeryError('ROOKERY_INTERNAL', 'worker/deliver is not a request');
+      case 'worker/barrier-fire':
+        throw new RookeryError('ROOKERY_INTERNAL', `${message.type} is not a request`);
       case 'worker/stop':
         await controller.stop({ force: message.force });
         // The final interval goes out before the reply: the agent sends run/stopped after its last snapshot.
@@ -126,6 +133,12 @@ class WorkerNode {
     });
     // `send` exported by the scenario API (for init and coordination actions) sends from no user.
     (globalThis as Record<symbol, unknown>)[Symbol.for('rookery.send')] = (to: number, data: unknown) => controller.send(undefined, to, data);
+    // `coordinator` of the scenario API: the run's coordinator holds the barriers; actions run back here.
+    this.barriers = new BarrierClient(
+      (op) => this.post({ type: 'worker/barrier', op }),
+      (text) => controller.emit('user-error', { userId: 0, message: text }),
+    );
+    (globalThis as Record<symbol, unknown>)[Symbol.for('rookery.coordinator')] = this.barriers;
     controller.on('status', () => this.postStatus(controller));
     controller.on('idle', () => this.postStatus(controller));
     controller.on('user-error', (e) => {

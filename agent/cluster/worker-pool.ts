@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { RookeryError } from '../common/errors';
-import type { IdRange, ScenarioBundle, VariableValues } from '../protocol/cluster';
+import type { BarrierFire, BarrierOp, IdRange, ScenarioBundle, VariableValues } from '../protocol/cluster';
 import type { FromWorker, ToWorker, UserMessageEnvelope } from '../protocol/worker';
 import { scenarioFrame } from '../scenario/stack';
 import { workerEntry } from './worker-entry';
@@ -78,6 +78,8 @@ type Events = {
   'user-error': [PoolUserError];
   /** A user message for an id no worker of this agent runs: the agent sends it to the coordinator. */
   send: [UserMessageEnvelope];
+  /** A coordination barrier operation from a worker, for the run's coordinator. */
+  barrier: [BarrierOp];
   crashed: [WorkerCrash];
 };
 
@@ -335,6 +337,9 @@ export class WorkerPool extends EventEmitter<Events> {
       case 'worker/send':
         this.route(message.message, true);
         return;
+      case 'worker/barrier':
+        this.emit('barrier', message.op);
+        return;
     }
   }
 
@@ -343,6 +348,11 @@ export class WorkerPool extends EventEmitter<Events> {
    * was given goes to the coordinator (`send` event) when it came from one of our users, else to the first live
    * worker, which counts it as dropped: every message is counted once, by a worker.
    */
+  /** Runs a coordination action in a live worker (each registered the plan in its init). */
+  fireBarrier(fire: BarrierFire): void {
+    this.slots.find((slot) => slot.live)?.thread.postMessage({ type: 'worker/barrier-fire', fire } satisfies ToWorker);
+  }
+
   route(message: UserMessageEnvelope, fromHere = false): void {
     const owner = this.slots.find((slot) => slot.live && slot.ranges.some((r) => message.to >= r.from && message.to <= r.to));
     if (!owner && fromHere) {

@@ -118,6 +118,12 @@ export class Barrier<D = unknown> {
     await this.fireRemaining('stop');
   }
 
+  /** Ends the barrier without firing anything (the run is over): clears the timeout; later calls are rejected. */
+  dispose(): void {
+    this.stopped = true;
+    this.disarmTimeout();
+  }
+
   /** Resolves when every firing queued so far (and any queued meanwhile) has run. */
   async idle(): Promise<void> {
     let tail: Promise<void>;

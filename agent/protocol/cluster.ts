@@ -164,7 +164,53 @@ export interface RunDeliver {
   message: { to: number; from?: number; data: unknown };
 }
 
-export type CoordinatorMessage = RunPrepare | RunAddUsers | RunRemoveUsers | RunUpdateVariables | RunSetRate | RunStop | RunDeliver;
+// ---------------------------------------------------------------------------------------------------------------
+// Coordination barriers (amoc_coordinator): the coordinator holds each barrier; its actions run on an agent.
+
+/** A barrier's plan as the coordinator needs it: batch sizes and each action's shape (its functions stay in workers). */
+export interface BarrierShape {
+  items: { users: number | [number, number] | 'all'; actions: ('event' | 'users' | 'pairs')[] }[];
+  timeoutMs?: number;
+}
+
+/** A user of a coordination batch. */
+export interface BarrierMember {
+  userId: number;
+  data: unknown;
+}
+
+/** What a worker's scenario asked of a barrier. */
+export type BarrierOp =
+  | { kind: 'start'; name: string; shape: BarrierShape }
+  | { kind: 'add'; name: string; userId: number; data: unknown }
+  | { kind: 'reset'; name: string }
+  | { kind: 'stop'; name: string };
+
+/** Run action `action` of plan item `item` of barrier `name`, with these users (or this pair). */
+export interface BarrierFire {
+  name: string;
+  item: number;
+  action: number;
+  event: { type: 'coordinate' | 'timeout' | 'reset' | 'stop'; users: number };
+  users?: BarrierMember[];
+  pair?: [BarrierMember, BarrierMember | null];
+}
+
+/** Agent → coordinator: a barrier operation from a worker (start in init, add from users, reset, stop). */
+export interface RunBarrier {
+  type: 'run/barrier';
+  runId: string;
+  op: BarrierOp;
+}
+
+/** Coordinator → agent: run one barrier action in a worker that registered the plan. */
+export interface RunBarrierFire {
+  type: 'run/barrier-fire';
+  runId: string;
+  fire: BarrierFire;
+}
+
+export type CoordinatorMessage = RunPrepare | RunAddUsers | RunRemoveUsers | RunUpdateVariables | RunSetRate | RunStop | RunDeliver | RunBarrierFire;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Agent → coordinator (reliable, inside link/data)
@@ -245,7 +291,7 @@ export interface RunSend {
   message: { to: number; from?: number; data: unknown };
 }
 
-export type AgentMessage = RunPrepared | RunFailed | AgentSnapshot | AgentUserError | AgentRunStatus | RunStopped | RunCommandFailed | RunSend;
+export type AgentMessage = RunPrepared | RunFailed | AgentSnapshot | AgentUserError | AgentRunStatus | RunStopped | RunCommandFailed | RunSend | RunBarrier;
 
 /** Every frame on the link, either direction. */
 export type ClusterFrame =

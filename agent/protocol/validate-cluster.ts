@@ -16,6 +16,12 @@ import type {
   LinkHeartbeat,
   LinkRefused,
   RunAddUsers,
+  BarrierFire,
+  BarrierMember,
+  BarrierOp,
+  BarrierShape,
+  RunBarrier,
+  RunBarrierFire,
   RunCommandFailed,
   RunDeliver,
   RunFailed,
@@ -90,6 +96,37 @@ const COMMAND_TYPES: readonly CoordinatorMessage['type'][] = [
   'run/stop',
 ];
 
+const checkMember = obj<BarrierMember>({ userId: int(1), data: json });
+const barrierName = name;
+const checkShape = obj<BarrierShape>({
+  items: arr(obj<BarrierShape['items'][number]>({
+    users: (value, path) => {
+      if (value === 'all') return 'all';
+      if (Array.isArray(value)) return [int(1)(value[0], `${path}[0]`), int(1)(value[1], `${path}[1]`)] as [number, number];
+      return int(1)(value, path);
+    },
+    actions: arr(oneOf(['event', 'users', 'pairs'] as const), 1000),
+  }), 1000),
+  timeoutMs: opt(amount),
+});
+const checkBarrierOp: Check<BarrierOp> = union<BarrierOp, 'kind'>('kind', {
+  start: obj<Extract<BarrierOp, { kind: 'start' }>>({ kind: literal('start'), name: barrierName, shape: checkShape }),
+  add: obj<Extract<BarrierOp, { kind: 'add' }>>({ kind: literal('add'), name: barrierName, userId: int(1), data: json }),
+  reset: obj<Extract<BarrierOp, { kind: 'reset' }>>({ kind: literal('reset'), name: barrierName }),
+  stop: obj<Extract<BarrierOp, { kind: 'stop' }>>({ kind: literal('stop'), name: barrierName }),
+});
+const checkBarrierFire = obj<BarrierFire>({
+  name: barrierName,
+  item: int(0),
+  action: int(0),
+  event: obj<BarrierFire['event']>({ type: oneOf(['coordinate', 'timeout', 'reset', 'stop'] as const), users: int(0) }),
+  users: opt(arr(checkMember)),
+  pair: opt((value, path) => {
+    if (!Array.isArray(value) || value.length !== 2) return fail(path, 'expected a pair [member, member | null]');
+    return [checkMember(value[0], `${path}[0]`), value[1] === null ? null : checkMember(value[1], `${path}[1]`)] as [BarrierMember, BarrierMember | null];
+  }),
+});
+
 /** A user-to-user message: a recipient id, an optional sender id, JSON data. */
 const checkUserMessage = obj<RunSend['message']>({ to: int(1), from: opt(int(1)), data: json });
 
@@ -109,6 +146,7 @@ export const checkCoordinatorMessage: Check<CoordinatorMessage> = union<Coordina
   'run/set-rate': obj<RunSetRate>({ type: literal('run/set-rate'), runId, userRate: amount }),
   'run/stop': obj<RunStop>({ type: literal('run/stop'), runId, force: bool }),
   'run/deliver': obj<RunDeliver>({ type: literal('run/deliver'), runId, message: checkUserMessage }),
+  'run/barrier-fire': obj<RunBarrierFire>({ type: literal('run/barrier-fire'), runId, fire: checkBarrierFire }),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -117,6 +155,7 @@ export const checkCoordinatorMessage: Check<CoordinatorMessage> = union<Coordina
 export const checkAgentMessage: Check<AgentMessage> = union<AgentMessage, 'type'>('type', {
   'run/prepared': obj<RunPrepared>({ type: literal('run/prepared'), runId }),
   'run/send': obj<RunSend>({ type: literal('run/send'), runId, message: checkUserMessage }),
+  'run/barrier': obj<RunBarrier>({ type: literal('run/barrier'), runId, op: checkBarrierOp }),
   'run/failed': obj<RunFailed>({ type: literal('run/failed'), runId, message: text, where: opt(text), code: opt(name) }),
   'run/snapshot': obj<AgentSnapshot>({
     type: literal('run/snapshot'),

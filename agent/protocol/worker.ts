@@ -3,7 +3,7 @@
  * it loads the scenario bundle, runs `init` once (state cannot cross threads), and runs the users of the id ranges
  * it is given. Plain data; imports nothing but other protocol files.
  */
-import type { IdRange, ScenarioBundle, VariableValues, WorkerFigures } from './cluster';
+import type { BarrierFire, BarrierOp, IdRange, ScenarioBundle, VariableValues, WorkerFigures } from './cluster';
 import type { ControllerStatus } from './run-state';
 import type { MetricSnapshot } from './snapshot';
 
@@ -16,7 +16,9 @@ export type ToWorker =
   | { type: 'worker/set-rate'; requestId: number; userRate: number }
   | { type: 'worker/stop'; requestId: number; force: boolean }
   /** A message for one of this worker's users (no reply: delivered, or dropped and counted). */
-  | { type: 'worker/deliver'; message: UserMessageEnvelope };
+  | { type: 'worker/deliver'; message: UserMessageEnvelope }
+  /** Run a coordination action (no reply; a failing action is reported as a user error). */
+  | { type: 'worker/barrier-fire'; fire: BarrierFire };
 
 /** A user-to-user message crossing a thread or a machine. */
 export interface UserMessageEnvelope {
@@ -36,4 +38,6 @@ export type FromWorker =
   | { type: 'worker/status'; status: ControllerStatus; idle: boolean }
   | { type: 'worker/user-error'; userId: number; message: string; where?: string }
   /** A message for a user this worker does not run: the agent finds who does. */
-  | { type: 'worker/send'; message: UserMessageEnvelope };
+  | { type: 'worker/send'; message: UserMessageEnvelope }
+  /** A coordination barrier operation, for the run's coordinator. */
+  | { type: 'worker/barrier'; op: BarrierOp };

@@ -184,6 +184,25 @@ describe('a coordinator and three agent processes with two workers each', () => 
     assert.deepEqual(['sent', 'delivered', 'dropped'].map((k) => counter(`rookery.messages.${k}`)), [13, 12, 1]);
   });
 
+  test('a coordination batch mixes users of different agents (the barrier is held by the coordinator)', async () => {
+    const bundle = await compileScenario(join(ROOT, 'test/fixtures/cluster/pairs.scenario.ts'));
+    const { runId } = (await client.request({
+      type: 'control/start-run',
+      run: {
+        ...(await runRequest({ users: 15, planVariables: { per_agent: 5 } })),
+        scenario: { file: bundle.file, code: bundle.code, sources: bundle.sources },
+        durationMs: 20_000,
+      },
+    })) as { runId: string };
+    const result = await finished(runId);
+    const s = result.summary;
+    assert.equal(result.endReason, 'completed');
+    assert.equal(s.users.finished, 15, JSON.stringify(s.userFailures));
+    assert.ok(s.checks.every((c) => c.pass === 15 && c.fail === 0), JSON.stringify(s.checks));
+    // Ids 1-5, 6-10 and 11-15 run on three agents; joining in id order pairs 5 with 6, across agents.
+    assert.ok((s.counters.find((c) => c.name === 'pairs across agents')?.value ?? 0) >= 2, JSON.stringify(s.counters));
+  });
+
   test('TCP link cut for 2 s: the agent reconnects and no snapshot is lost or counted twice', async (t) => {
     const coordinator = await startCoordinator(TOKEN);
     const port = Number(new URL(coordinator.url).port);
