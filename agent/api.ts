@@ -276,6 +276,61 @@ export const coordinator: Coordinator = {
 };
 
 // ---------------------------------------------------------------------------------------------------------------
+// Throttle (amoc_throttle): rate-limited actions across the whole run
+
+/** `rate` executions per `interval` ms (default 60 000); or one every `interarrival` ms. Infinity: no limit. */
+export type ThrottleConfig = { rate: number; interval?: number } | { interarrival: number };
+
+/** From `from` (at once, not a step) to `to`, in `stepCount` steps `stepInterval` ms apart, or over `duration` ms. */
+export type GradualRateChange =
+  | { from: number; to: number; interval?: number; stepInterval: number; stepCount: number }
+  | { from: number; to: number; interval?: number; duration: number };
+
+export interface Throttle {
+  /** Defines throttle `name` (call it in `init`: every worker thread starts the same one). */
+  start(name: string, config: ThrottleConfig): void;
+  /** Resolves when an execution is allowed (the rate is never exceeded, across the whole run). */
+  wait(name: string): Promise<void>;
+  /** Returns at once; runs `fn` when allowed (with `interval: 0`, until its promise settles it holds a slot). */
+  run(name: string, fn: () => unknown): void;
+  /** Sends `data` to user `userId` when allowed. */
+  send(name: string, userId: number, data: unknown): void;
+  changeRate(name: string, config: ThrottleConfig): void;
+  changeRateGradually(name: string, change: GradualRateChange): void;
+  /** No executions until `resume`. */
+  pause(name: string): void;
+  resume(name: string): void;
+  /** No limit until the next change. */
+  unlock(name: string): void;
+  stop(name: string): void;
+}
+
+const THROTTLE_HOOK = Symbol.for('rookery.throttle');
+
+function throttleHook(): Throttle {
+  const hook = (globalThis as Record<symbol, unknown>)[THROTTLE_HOOK] as Throttle | undefined;
+  if (!hook) throw new Error('throttle works only inside a running scenario');
+  return hook;
+}
+
+/**
+ * amoc's throttle: named rate limits shared by every user of the run. The run's coordinator holds each rate and
+ * leases shares of it to agents by demand; each worker enforces its share locally.
+ */
+export const throttle: Throttle = {
+  start: (name, config) => throttleHook().start(name, config),
+  wait: (name) => throttleHook().wait(name),
+  run: (name, fn) => throttleHook().run(name, fn),
+  send: (name, userId, data) => throttleHook().send(name, userId, data),
+  changeRate: (name, config) => throttleHook().changeRate(name, config),
+  changeRateGradually: (name, change) => throttleHook().changeRateGradually(name, change),
+  pause: (name) => throttleHook().pause(name),
+  resume: (name) => throttleHook().resume(name),
+  unlock: (name) => throttleHook().unlock(name),
+  stop: (name) => throttleHook().stop(name),
+};
+
+// ---------------------------------------------------------------------------------------------------------------
 // The user and the scenario
 
 /** One virtual user, as `start` receives it. */

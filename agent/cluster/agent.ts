@@ -212,6 +212,10 @@ export class Agent extends EventEmitter<Events> {
       run.pool.fireBarrier(message.fire);
       return;
     }
+    if (message.type === 'run/throttle-lease') {
+      run.pool.leaseThrottle(message.lease);
+      return;
+    }
     run.queue = run.queue.then(() => this.apply(run, message));
   }
 
@@ -284,6 +288,9 @@ export class Agent extends EventEmitter<Events> {
     });
     pool.on('barrier', (op) => {
       if (run.state !== 'ended') run.link.send({ type: 'run/barrier', runId: run.runId, op });
+    });
+    pool.on('throttle', (op) => {
+      if (run.state !== 'ended') run.link.send({ type: 'run/throttle', runId: run.runId, op });
     });
     pool.on('crashed', (crash) => {
       if (run.state === 'ended') return;

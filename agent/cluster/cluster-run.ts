@@ -20,6 +20,7 @@ import { splitRate, type IdAssignment } from './id-ranges';
 import { IdleWatch } from './idle-watch';
 import { OverloadWatch, utilizationOf } from './overload-watch';
 import { BarrierHub } from './barrier-hub';
+import { ThrottleHub } from './throttle-hub';
 import { RunAgents, type RunAgent } from './run-agents';
 import { RunCommands } from './run-commands';
 import { RunLog } from './run-log';
@@ -55,6 +56,8 @@ export class ClusterRun extends EventEmitter<Events> {
   private readonly agents: RunAgents;
   /** amoc_coordinator barriers of this run (the scenario's `coordinator`). */
   private readonly barriers: BarrierHub;
+  /** amoc_throttle rates of this run and their leases to agents (the scenario's `throttle`). */
+  private readonly throttles: ThrottleHub;
   private readonly merger: SeriesMerger;
   private readonly ledger: UserLedger;
   private readonly preparation: RunPreparation;
@@ -108,6 +111,14 @@ export class ClusterRun extends EventEmitter<Events> {
       (agentId) => this.agents.live().some((a) => a.entry.agentId === agentId),
       (message) => this.log.warn(message),
     );
+    this.throttles = new ThrottleHub(
+      (agentId, lease) => {
+        const agent = this.agents.get(agentId);
+        if (agent) this.agents.send(agent, { type: 'run/throttle-lease', runId: this.runId, lease });
+      },
+      () => this.agents.live().map((a) => ({ agentId: a.entry.agentId, workers: a.entry.workers })),
+      (message) => this.log.warn(message),
+    );
     this.merger.on('point', (point) => this.emit('point', point));
     this.preparation = new RunPreparation(this.runId, this.agents, this.timing.prepareTimeoutMs, (late) =>
       new RookeryError('ROOKERY_STATE', `agents did not prepare the run within ${this.timing.prepareTimeoutMs / 1000} s: ${late.map((a) => a.entry.name).join(', ')}`, {
@@ -152,6 +163,7 @@ export class ClusterRun extends EventEmitter<Events> {
     } catch (error) {
       this.merger.close();
       this.barriers.close();
+      this.throttles.close();
       this.failure = error as RookeryError;
       this.reason = this.failure.message;
       this.setStatus('error', this.reason);
@@ -306,6 +318,9 @@ export class ClusterRun extends EventEmitter<Events> {
       case 'run/barrier':
         if (this.active) this.barriers.apply(entry.agentId, message.op);
         return;
+      case 'run/throttle':
+        if (this.active) this.throttles.apply(entry.agentId, message.op);
+        return;
     }
   }
 
@@ -331,6 +346,7 @@ export class ClusterRun extends EventEmitter<Events> {
     });
     this.agents.move(agent, 'lost');
     this.merger.retire(entry.agentId);
+    this.throttles.agentLost(entry.agentId);
     this.overload.forget(entry.agentId);
     if (this.state === 'preparing') {
       this.preparation.fail(new RookeryError('ROOKERY_STATE', `agent ${entry.name} was lost while preparing the run (${reason}); no user was started`, {
@@ -426,6 +442,7 @@ export class ClusterRun extends EventEmitter<Events> {
       this.merger.retire(agent.entry.agentId);
     }
     this.barriers.close();
+    this.throttles.close();
     this.merger.flush();
     this.merger.close();
     const endedAt = this.now();

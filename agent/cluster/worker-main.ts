@@ -15,6 +15,9 @@ import { basename, dirname, join } from 'node:path';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { RookeryError } from '../common/errors';
 import { BarrierClient } from '../coordination/barrier-client';
+import type { GradualChange } from '../coordination/gradual-rate';
+import type { ThrottleConfig } from '../coordination/throttle-config';
+import { ThrottleClient } from '../coordination/throttle-client';
 import { Controller } from '../controller/controller';
 import { IntervalClock } from '../metrics/interval';
 import { MetricsRecorder } from '../metrics/recorder';
@@ -39,6 +42,7 @@ interface Node {
 class WorkerNode {
   private preparing: Promise<Node> | undefined;
   private barriers: BarrierClient | undefined;
+  private throttles: ThrottleClient | undefined;
   private userErrors = 0;
 
   constructor(
@@ -54,6 +58,10 @@ class WorkerNode {
     }
     if (message?.type === 'worker/barrier-fire') {
       void this.barriers?.fire(message.fire);
+      return;
+    }
+    if (message?.type === 'worker/throttle-lease') {
+      this.throttles?.lease(message.lease);
       return;
     }
     const requestId = message?.requestId;
@@ -96,12 +104,17 @@ class WorkerNode {
         return this.report(controller);
       case 'worker/deliver':
       case 'worker/barrier-fire':
+      case 'worker/throttle-lease':
         throw new RookeryError('ROOKERY_INTERNAL', `${message.type} is not a request`);
-      case 'worker/stop':
-        await controller.stop({ force: message.force });
+      case 'worker/stop': {
+        const stopping = controller.stop({ force: message.force });
+        // Users waiting on a throttle are being stopped: release them (their rejection counts as a stop).
+        this.throttles?.close();
+        await stopping;
         // The final interval goes out before the reply: the agent sends run/stopped after its last snapshot.
         node.clock.stop();
         return this.report(controller);
+      }
       default:
         throw new RookeryError('ROOKERY_INTERNAL', `unknown worker request ${String((message as { type?: unknown }).type)}`);
     }
@@ -139,6 +152,25 @@ class WorkerNode {
       (text) => controller.emit('user-error', { userId: 0, message: text }),
     );
     (globalThis as Record<symbol, unknown>)[Symbol.for('rookery.coordinator')] = this.barriers;
+    // `throttle` of the scenario API: this worker enforces its lease of each throttle's rate.
+    const throttles = new ThrottleClient(
+      (op) => this.post({ type: 'worker/throttle', op }),
+      (counter) => recorder.counter(counter, 1),
+      (name, error) => controller.emit('user-error', { userId: 0, message: `throttle "${name}": run() function threw: ${(error as Error)?.message ?? String(error)}` }),
+    );
+    this.throttles = throttles;
+    (globalThis as Record<symbol, unknown>)[Symbol.for('rookery.throttle')] = {
+      start: (name: string, config: ThrottleConfig) => throttles.start(name, config),
+      wait: (name: string) => throttles.wait(name),
+      run: (name: string, fn: () => unknown) => throttles.run(name, fn),
+      send: (name: string, userId: number, data: unknown) => throttles.run(name, () => controller.send(undefined, userId, data)),
+      changeRate: (name: string, config: ThrottleConfig) => throttles.changeRate(name, config),
+      changeRateGradually: (name: string, change: GradualChange) => throttles.changeRateGradually(name, change),
+      pause: (name: string) => throttles.pause(name),
+      resume: (name: string) => throttles.resume(name),
+      unlock: (name: string) => throttles.unlock(name),
+      stop: (name: string) => throttles.stop(name),
+    };
     controller.on('status', () => this.postStatus(controller));
     controller.on('idle', () => this.postStatus(controller));
     controller.on('user-error', (e) => {

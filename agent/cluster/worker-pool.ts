@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { RookeryError } from '../common/errors';
-import type { BarrierFire, BarrierOp, IdRange, ScenarioBundle, VariableValues } from '../protocol/cluster';
+import type { BarrierFire, BarrierOp, IdRange, ScenarioBundle, ThrottleLease, ThrottleOp, VariableValues } from '../protocol/cluster';
 import type { FromWorker, ToWorker, UserMessageEnvelope } from '../protocol/worker';
 import { scenarioFrame } from '../scenario/stack';
 import { workerEntry } from './worker-entry';
@@ -80,6 +80,8 @@ type Events = {
   send: [UserMessageEnvelope];
   /** A coordination barrier operation from a worker, for the run's coordinator. */
   barrier: [BarrierOp];
+  /** A throttle operation from a worker (demand reports summed over the workers), for the run's coordinator. */
+  throttle: [ThrottleOp];
   crashed: [WorkerCrash];
 };
 
@@ -113,6 +115,8 @@ export class WorkerPool extends EventEmitter<Events> {
   readonly size: number;
   readonly name: string;
   private readonly slots: Slot[];
+  private readonly demands = new Map<string, number>();
+  private demandTimer: NodeJS.Timeout | undefined;
   private readonly merger: SecondMerger;
   private readonly requestTimeoutMs: number;
   private nextRequestId = 1;
@@ -255,6 +259,7 @@ export class WorkerPool extends EventEmitter<Events> {
 
   /** Ends every thread at once (pending requests fail). */
   close(): Promise<void> {
+    clearTimeout(this.demandTimer);
     if (!this.closed) {
       this.closing = true;
       this.merger.close();
@@ -340,6 +345,9 @@ export class WorkerPool extends EventEmitter<Events> {
       case 'worker/barrier':
         this.emit('barrier', message.op);
         return;
+      case 'worker/throttle':
+        this.onThrottleOp(slot, message.op);
+        return;
     }
   }
 
@@ -348,6 +356,32 @@ export class WorkerPool extends EventEmitter<Events> {
    * was given goes to the coordinator (`send` event) when it came from one of our users, else to the first live
    * worker, which counts it as dropped: every message is counted once, by a worker.
    */
+  /** The agent's share of a throttle, split over the live workers in whole executions (the first get the rest). */
+  leaseThrottle(lease: ThrottleLease): void {
+    const live = this.slots.filter((slot) => slot.live);
+    live.forEach((slot, i) => {
+      const rate = lease.rate === Infinity ? Infinity : Math.floor(lease.rate / live.length) + (i < lease.rate % live.length ? 1 : 0);
+      slot.thread.postMessage({ type: 'worker/throttle-lease', lease: { ...lease, rate } } satisfies ToWorker);
+    });
+  }
+
+  /** Demand reports of every worker are summed over one second; other operations go up as they are. */
+  private onThrottleOp(slot: Slot, op: ThrottleOp): void {
+    if (op.kind !== 'demand') {
+      // Every worker starts the same throttles in its init: one start per agent is enough.
+      if (op.kind === 'start' && slot !== this.slots.find((s) => s.live)) return;
+      this.emit('throttle', op);
+      return;
+    }
+    for (const [name, n] of Object.entries(op.demands)) this.demands.set(name, (this.demands.get(name) ?? 0) + n);
+    this.demandTimer ??= setTimeout(() => {
+      this.demandTimer = undefined;
+      const demands = Object.fromEntries(this.demands);
+      this.demands.clear();
+      this.emit('throttle', { kind: 'demand', demands });
+    }, 200);
+  }
+
   /** Runs a coordination action in a live worker (each registered the plan in its init). */
   fireBarrier(fire: BarrierFire): void {
     this.slots.find((slot) => slot.live)?.thread.postMessage({ type: 'worker/barrier-fire', fire } satisfies ToWorker);

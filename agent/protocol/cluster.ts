@@ -210,7 +210,45 @@ export interface RunBarrierFire {
   fire: BarrierFire;
 }
 
-export type CoordinatorMessage = RunPrepare | RunAddUsers | RunRemoveUsers | RunUpdateVariables | RunSetRate | RunStop | RunDeliver | RunBarrierFire;
+// ---------------------------------------------------------------------------------------------------------------
+// Throttles (amoc_throttle): the coordinator holds each throttle's rate and leases shares of it to agents.
+
+/** What a worker's scenario asked of a throttle, or its demand report. Rates are per `interval` ms. */
+export type ThrottleOp =
+  | { kind: 'start'; name: string; rate: number; interval: number }
+  | { kind: 'change'; name: string; rate: number; interval: number }
+  | { kind: 'gradual'; name: string; change: unknown }
+  | { kind: 'pause'; name: string }
+  | { kind: 'resume'; name: string }
+  | { kind: 'unlock'; name: string }
+  | { kind: 'stop'; name: string }
+  /** Requests per throttle in the last second (queued + executed): what leases are rebalanced by. */
+  | { kind: 'demand'; demands: Record<string, number> };
+
+/** The share of a throttle's rate an agent (or a worker) may use: at most `rate` executions per `interval`. */
+export interface ThrottleLease {
+  name: string;
+  /** Whole executions per interval; 0 pauses, Infinity unlocks. */
+  rate: number;
+  interval: number;
+  stopped?: boolean;
+}
+
+/** Agent → coordinator: a throttle operation (or demand report) from a worker. */
+export interface RunThrottle {
+  type: 'run/throttle';
+  runId: string;
+  op: ThrottleOp;
+}
+
+/** Coordinator → agent: this agent's share of a throttle. */
+export interface RunThrottleLease {
+  type: 'run/throttle-lease';
+  runId: string;
+  lease: ThrottleLease;
+}
+
+export type CoordinatorMessage = RunPrepare | RunAddUsers | RunRemoveUsers | RunUpdateVariables | RunSetRate | RunStop | RunDeliver | RunBarrierFire | RunThrottleLease;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Agent → coordinator (reliable, inside link/data)
@@ -291,7 +329,7 @@ export interface RunSend {
   message: { to: number; from?: number; data: unknown };
 }
 
-export type AgentMessage = RunPrepared | RunFailed | AgentSnapshot | AgentUserError | AgentRunStatus | RunStopped | RunCommandFailed | RunSend | RunBarrier;
+export type AgentMessage = RunPrepared | RunFailed | AgentSnapshot | AgentUserError | AgentRunStatus | RunStopped | RunCommandFailed | RunSend | RunBarrier | RunThrottle;
 
 /** Every frame on the link, either direction. */
 export type ClusterFrame =

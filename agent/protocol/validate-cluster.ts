@@ -22,6 +22,10 @@ import type {
   BarrierShape,
   RunBarrier,
   RunBarrierFire,
+  RunThrottle,
+  RunThrottleLease,
+  ThrottleLease,
+  ThrottleOp,
   RunCommandFailed,
   RunDeliver,
   RunFailed,
@@ -48,6 +52,7 @@ import {
   isObject,
   json,
   literal,
+  num,
   name,
   obj,
   oneOf,
@@ -127,6 +132,20 @@ const checkBarrierFire = obj<BarrierFire>({
   }),
 });
 
+/** Executions per interval: a non-negative number, or Infinity (which JSON carries as null). */
+const leaseRate: Check<number> = (value, path) => (value === null ? Infinity : num(0)(value, path));
+const checkThrottleOp: Check<ThrottleOp> = union<ThrottleOp, 'kind'>('kind', {
+  start: obj<Extract<ThrottleOp, { kind: 'start' }>>({ kind: literal('start'), name, rate: leaseRate, interval: num(0) }),
+  change: obj<Extract<ThrottleOp, { kind: 'change' }>>({ kind: literal('change'), name, rate: leaseRate, interval: num(0) }),
+  gradual: obj<Extract<ThrottleOp, { kind: 'gradual' }>>({ kind: literal('gradual'), name, change: json }),
+  pause: obj<Extract<ThrottleOp, { kind: 'pause' }>>({ kind: literal('pause'), name }),
+  resume: obj<Extract<ThrottleOp, { kind: 'resume' }>>({ kind: literal('resume'), name }),
+  unlock: obj<Extract<ThrottleOp, { kind: 'unlock' }>>({ kind: literal('unlock'), name }),
+  stop: obj<Extract<ThrottleOp, { kind: 'stop' }>>({ kind: literal('stop'), name }),
+  demand: obj<Extract<ThrottleOp, { kind: 'demand' }>>({ kind: literal('demand'), demands: record(num(0), 10_000) }),
+});
+const checkThrottleLease = obj<ThrottleLease>({ name, rate: leaseRate, interval: num(0), stopped: opt(bool) });
+
 /** A user-to-user message: a recipient id, an optional sender id, JSON data. */
 const checkUserMessage = obj<RunSend['message']>({ to: int(1), from: opt(int(1)), data: json });
 
@@ -147,6 +166,7 @@ export const checkCoordinatorMessage: Check<CoordinatorMessage> = union<Coordina
   'run/stop': obj<RunStop>({ type: literal('run/stop'), runId, force: bool }),
   'run/deliver': obj<RunDeliver>({ type: literal('run/deliver'), runId, message: checkUserMessage }),
   'run/barrier-fire': obj<RunBarrierFire>({ type: literal('run/barrier-fire'), runId, fire: checkBarrierFire }),
+  'run/throttle-lease': obj<RunThrottleLease>({ type: literal('run/throttle-lease'), runId, lease: checkThrottleLease }),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -156,6 +176,7 @@ export const checkAgentMessage: Check<AgentMessage> = union<AgentMessage, 'type'
   'run/prepared': obj<RunPrepared>({ type: literal('run/prepared'), runId }),
   'run/send': obj<RunSend>({ type: literal('run/send'), runId, message: checkUserMessage }),
   'run/barrier': obj<RunBarrier>({ type: literal('run/barrier'), runId, op: checkBarrierOp }),
+  'run/throttle': obj<RunThrottle>({ type: literal('run/throttle'), runId, op: checkThrottleOp }),
   'run/failed': obj<RunFailed>({ type: literal('run/failed'), runId, message: text, where: opt(text), code: opt(name) }),
   'run/snapshot': obj<AgentSnapshot>({
     type: literal('run/snapshot'),

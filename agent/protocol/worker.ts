@@ -3,7 +3,7 @@
  * it loads the scenario bundle, runs `init` once (state cannot cross threads), and runs the users of the id ranges
  * it is given. Plain data; imports nothing but other protocol files.
  */
-import type { BarrierFire, BarrierOp, IdRange, ScenarioBundle, VariableValues, WorkerFigures } from './cluster';
+import type { BarrierFire, BarrierOp, IdRange, ScenarioBundle, ThrottleLease, ThrottleOp, VariableValues, WorkerFigures } from './cluster';
 import type { ControllerStatus } from './run-state';
 import type { MetricSnapshot } from './snapshot';
 
@@ -18,7 +18,9 @@ export type ToWorker =
   /** A message for one of this worker's users (no reply: delivered, or dropped and counted). */
   | { type: 'worker/deliver'; message: UserMessageEnvelope }
   /** Run a coordination action (no reply; a failing action is reported as a user error). */
-  | { type: 'worker/barrier-fire'; fire: BarrierFire };
+  | { type: 'worker/barrier-fire'; fire: BarrierFire }
+  /** This worker's share of a throttle (no reply). */
+  | { type: 'worker/throttle-lease'; lease: ThrottleLease };
 
 /** A user-to-user message crossing a thread or a machine. */
 export interface UserMessageEnvelope {
@@ -40,4 +42,6 @@ export type FromWorker =
   /** A message for a user this worker does not run: the agent finds who does. */
   | { type: 'worker/send'; message: UserMessageEnvelope }
   /** A coordination barrier operation, for the run's coordinator. */
-  | { type: 'worker/barrier'; op: BarrierOp };
+  | { type: 'worker/barrier'; op: BarrierOp }
+  /** A throttle operation or demand report, for the run's coordinator. */
+  | { type: 'worker/throttle'; op: ThrottleOp };

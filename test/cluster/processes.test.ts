@@ -13,6 +13,7 @@ import { runCli, ROOT } from '../helpers/cli';
 import { startAgent, startCoordinator, startProcess, stopAll, waitForOutput, type RookeryProcess } from '../helpers/cluster-processes';
 import { ScenarioDir, waitFor } from '../helpers/scenario-files';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
+import { busiestWindow } from '../helpers/windows';
 
 // A standalone coordinator and three agent processes with two worker threads each, driven through the control
 // protocol as the CLI and the extension drive it. Loads are small and every run is stopped by the test.
@@ -201,6 +202,25 @@ describe('a coordinator and three agent processes with two workers each', () => 
     assert.ok(s.checks.every((c) => c.pass === 15 && c.fail === 0), JSON.stringify(s.checks));
     // Ids 1-5, 6-10 and 11-15 run on three agents; joining in id order pairs 5 with 6, across agents.
     assert.ok((s.counters.find((c) => c.name === 'pairs across agents')?.value ?? 0) >= 2, JSON.stringify(s.counters));
+  });
+
+  test('a throttle shared by the users of 3 agents is never exceeded globally', async () => {
+    const marker = join(dir.dir, 'throttle-executions.txt');
+    writeFileSync(marker, '');
+    const bundle = await compileScenario(join(ROOT, 'test/fixtures/cluster/throttled.scenario.ts'));
+    const { runId } = (await client.request({
+      type: 'control/start-run',
+      run: {
+        ...(await runRequest({ users: 18, planVariables: { rate: 60, interval_ms: 1000, marker } })),
+        scenario: { file: bundle.file, code: bundle.code, sources: bundle.sources },
+        durationMs: 4000,
+      },
+    })) as { runId: string };
+    const result = await finished(runId);
+    const times = readFileSync(marker, 'utf8').trim().split('\n').map(Number);
+    assert.ok(busiestWindow(times, 980) <= 60, `busiest window: ${busiestWindow(times, 980)} executions`);
+    assert.ok(times.length >= 120, `the rate was used: ${times.length} executions in about 4 s`);
+    assert.equal(result.summary.counters.find((c) => c.name === 'rookery.throttle.t.executions')?.value, times.length);
   });
 
   test('TCP link cut for 2 s: the agent reconnects and no snapshot is lost or counted twice', async (t) => {

@@ -79,6 +79,7 @@ const coordinatorMessages: CoordinatorMessage[] = [
   { type: 'run/set-rate', runId: 'r1', userRate: 60.5 },
   { type: 'run/stop', runId: 'r1', force: true },
   { type: 'run/deliver', runId: 'r1', message: { to: 7, from: 3, data: { text: 'hi', n: [1, 2] } } },
+  { type: 'run/throttle-lease', runId: 'r1', lease: { name: 't', rate: 30, interval: 60_000 } },
   { type: 'run/barrier-fire', runId: 'r1', fire: { name: 'pairs', item: 0, action: 1, event: { type: 'timeout', users: 1 }, pair: [{ userId: 5, data: null }, null] } },
 ];
 
@@ -93,6 +94,8 @@ const agentMessages: AgentMessage[] = [
   { type: 'run/send', runId: 'r1', message: { to: 9, data: null } },
   { type: 'run/barrier', runId: 'r1', op: { kind: 'start', name: 'pairs', shape: { items: [{ users: [2, 4], actions: ['pairs', 'users'] }, { users: 'all', actions: ['event'] }], timeoutMs: 500 } } },
   { type: 'run/barrier', runId: 'r1', op: { kind: 'add', name: 'pairs', userId: 3, data: { id: 3 } } },
+  { type: 'run/throttle', runId: 'r1', op: { kind: 'start', name: 't', rate: 600, interval: 60_000 } },
+  { type: 'run/throttle', runId: 'r1', op: { kind: 'demand', demands: { t: 12, other: 0 } } },
 ];
 
 const controlRequests = [
