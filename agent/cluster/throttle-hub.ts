@@ -148,8 +148,12 @@ export class ThrottleHub {
       agents.forEach((a, i) => shares.set(a.agentId, i === top ? t.rate : 0));
       return shares;
     }
-    const parts = apportion(Math.floor(t.rate), weights);
-    agents.forEach((a, i) => shares.set(a.agentId, parts[i]!));
+    // Every agent keeps at least one execution per interval when the rate allows, so that demand appearing there
+    // is served (and reported) at once; the rest follows demand.
+    const total = Math.floor(t.rate);
+    const floor = total >= agents.length ? 1 : 0;
+    const parts = apportion(total - floor * agents.length, weights);
+    agents.forEach((a, i) => shares.set(a.agentId, parts[i]! + floor));
     return shares;
   }
 
