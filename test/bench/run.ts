@@ -125,6 +125,25 @@ async function wsMemory(): Promise<{ users: number; peakRssMiB: number; connects
   }
 }
 
+/** Actions per second through a throttle at Infinity versus none, on a local agent with `workers` threads. */
+async function throttleOverhead(workers: number): Promise<{ workers: number; none: number; infinity: number; ratio: number }> {
+  const rates: Record<string, number> = {};
+  for (const mode of ['none', 'infinity']) {
+    const out = join(RESULTS, `bench-throttle-${mode}-${workers}w.json`);
+    const r = await run(
+      process.execPath,
+      [CLI, 'run', join(ROOT, 'test', 'bench', 'throttle.scenario.ts'), '--users', '50', '--rate', '600000/min', '--duration', '5s',
+        '--workers', String(workers), '--var', `mode=${mode}`, '--out', out, '--quiet'],
+      60_000,
+    );
+    if (r.code !== 0) throw new Error(`rookery run (throttle ${mode}) failed: ${r.stderr}`);
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    const actions = result.summary.counters.find((c: { name: string }) => c.name === 'actions')?.value ?? 0;
+    rates[mode] = actions / (result.summary.elapsedMs / 1000);
+  }
+  return { workers, none: rates.none!, infinity: rates.infinity!, ratio: rates.infinity! / rates.none! };
+}
+
 async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   const server = await startServer([join(__dirname, 'minimal-server.js')], /^(http:\/\/\S+)$/);
@@ -142,7 +161,8 @@ async function main(): Promise<void> {
   }
   const ws = WS_USERS > 0 ? await wsMemory() : { users: 0, peakRssMiB: 0, connects: 0, failed: 0 };
   const merge = [measureMergeCost(50), measureMergeCost(250)];
-  const report = { date: new Date().toISOString(), durationS: DURATION_S, connections: CONNECTIONS, http, ws, merge };
+  const throttle = [await throttleOverhead(1), await throttleOverhead(2)];
+  const report = { date: new Date().toISOString(), durationS: DURATION_S, connections: CONNECTIONS, http, ws, merge, throttle };
   writeFileSync(join(RESULTS, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const f = (n: number) => n.toFixed(0);
   console.log(`\nHTTP closed loop, ${CONNECTIONS} connections, ${DURATION_S} s, keep-alive GET / on a minimal server`);
@@ -157,6 +177,9 @@ async function main(): Promise<void> {
     ` (${((ws.peakRssMiB * 1024) / Math.max(1, ws.users)).toFixed(1)} KiB per user)`);
   for (const m of merge) {
     console.log(`\ncoordinator merge, ${m.agents} agents × ${m.names} names at ${m.requestsPerAgent} req/s each: ${m.cpuMsPerSecond.toFixed(1)} ms CPU per second = ${(m.cpuShare * 100).toFixed(1)}% of one core (target < 5%)`);
+  }
+  for (const t of throttle) {
+    console.log(`\nthrottle overhead, ${t.workers} worker${t.workers > 1 ? 's' : ''}: ${t.infinity.toFixed(0)} actions/s through a throttle at Infinity, ${t.none.toFixed(0)} without: ${t.ratio.toFixed(2)}x`);
   }
   console.log(`\nwritten to ${join(RESULTS, 'bench.json')}`);
 }
