@@ -9,6 +9,8 @@
  * 2. WebSocket memory: the demo target in its own process, `rookery run examples/chat.scenario.ts` with 10,000
  *    users; the peak RSS of the Rookery process, sampled from /proc every 200 ms.
  * 3. Coordinator merge cost (merge-cost.ts): 100 simulated agents × 20 request names, a snapshot each per second.
+ * 4. Throttle overhead: empty actions per second through a throttle at Infinity versus none, on the local agent
+ *    (1 and 2 workers) and across 2 agent processes under a standalone coordinator.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -125,15 +127,18 @@ async function wsMemory(): Promise<{ users: number; peakRssMiB: number; connects
   }
 }
 
-/** Actions per second through a throttle at Infinity versus none, on a local agent with `workers` threads. */
-async function throttleOverhead(workers: number): Promise<{ workers: number; none: number; infinity: number; ratio: number }> {
+/**
+ * Actions per second through a throttle at Infinity versus none: on the local agent with `workers` threads, or
+ * (`coordinator` given) on the agents joined to that coordinator.
+ */
+async function throttleOverhead(label: string, where: string[]): Promise<{ label: string; none: number; infinity: number; ratio: number }> {
   const rates: Record<string, number> = {};
   for (const mode of ['none', 'infinity']) {
-    const out = join(RESULTS, `bench-throttle-${mode}-${workers}w.json`);
+    const out = join(RESULTS, `bench-throttle-${mode}-${label.replace(/\W+/g, '-')}.json`);
     const r = await run(
       process.execPath,
       [CLI, 'run', join(ROOT, 'test', 'bench', 'throttle.scenario.ts'), '--users', '50', '--rate', '600000/min', '--duration', '5s',
-        '--workers', String(workers), '--var', `mode=${mode}`, '--out', out, '--quiet'],
+        ...where, '--var', `mode=${mode}`, '--out', out, '--quiet'],
       60_000,
     );
     if (r.code !== 0) throw new Error(`rookery run (throttle ${mode}) failed: ${r.stderr}`);
@@ -141,7 +146,38 @@ async function throttleOverhead(workers: number): Promise<{ workers: number; non
     const actions = result.summary.counters.find((c: { name: string }) => c.name === 'actions')?.value ?? 0;
     rates[mode] = actions / (result.summary.elapsedMs / 1000);
   }
-  return { workers, none: rates.none!, infinity: rates.infinity!, ratio: rates.infinity! / rates.none! };
+  return { label, none: rates.none!, infinity: rates.infinity!, ratio: rates.infinity! / rates.none! };
+}
+
+/** The same across a standalone coordinator and 2 agent processes (1 worker each), on loopback. */
+async function throttleOverheadAcrossAgents(): Promise<{ label: string; none: number; infinity: number; ratio: number }> {
+  const token = 'bench-token';
+  const coordinator = spawn(process.execPath, [CLI, 'coordinator', '--listen', '127.0.0.1:0', '--token', token], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const agents: ChildProcess[] = [];
+  try {
+    let log = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      coordinator.stderr!.on('data', (d) => {
+        log += d;
+        const m = /listening on (ws:\/\/127\.0\.0\.1:\d+)/.exec(log);
+        if (m) resolve(m[1]!);
+      });
+      coordinator.on('exit', () => reject(new Error(`coordinator exited: ${log}`)));
+    });
+    for (const name of ['b1', 'b2']) {
+      agents.push(spawn(process.execPath, [CLI, 'agent', '--join', url, '--token', token, '--workers', '1', '--name', name], { stdio: 'ignore' }));
+    }
+    const status = [CLI, 'status', '--coordinator', url, '--token', token, '--json'];
+    for (let i = 0; i < 100; i++) {
+      const s = await run(process.execPath, status, 10_000);
+      if (s.code === 0 && JSON.parse(s.stdout).agents.filter((a: { state: string }) => a.state === 'ready').length === 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return await throttleOverhead('2 agents x 1 worker', ['--coordinator', url, '--token', token]);
+  } finally {
+    for (const a of agents) a.kill();
+    coordinator.kill();
+  }
 }
 
 async function main(): Promise<void> {
@@ -161,7 +197,11 @@ async function main(): Promise<void> {
   }
   const ws = WS_USERS > 0 ? await wsMemory() : { users: 0, peakRssMiB: 0, connects: 0, failed: 0 };
   const merge = [measureMergeCost(50), measureMergeCost(250)];
-  const throttle = [await throttleOverhead(1), await throttleOverhead(2)];
+  const throttle = [
+    await throttleOverhead('local, 1 worker', ['--workers', '1']),
+    await throttleOverhead('local, 2 workers', ['--workers', '2']),
+    await throttleOverheadAcrossAgents(),
+  ];
   const report = { date: new Date().toISOString(), durationS: DURATION_S, connections: CONNECTIONS, http, ws, merge, throttle };
   writeFileSync(join(RESULTS, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const f = (n: number) => n.toFixed(0);
@@ -179,7 +219,7 @@ async function main(): Promise<void> {
     console.log(`\ncoordinator merge, ${m.agents} agents × ${m.names} names at ${m.requestsPerAgent} req/s each: ${m.cpuMsPerSecond.toFixed(1)} ms CPU per second = ${(m.cpuShare * 100).toFixed(1)}% of one core (target < 5%)`);
   }
   for (const t of throttle) {
-    console.log(`\nthrottle overhead, ${t.workers} worker${t.workers > 1 ? 's' : ''}: ${t.infinity.toFixed(0)} actions/s through a throttle at Infinity, ${t.none.toFixed(0)} without: ${t.ratio.toFixed(2)}x`);
+    console.log(`\nthrottle overhead, ${t.label}: ${t.infinity.toFixed(0)} actions/s through a throttle at Infinity, ${t.none.toFixed(0)} without: ${t.ratio.toFixed(2)}x`);
   }
   console.log(`\nwritten to ${join(RESULTS, 'bench.json')}`);
 }
