@@ -40,8 +40,8 @@ async function waitForStatus(predicate: (s: ClusterStatus) => boolean, what: str
   }
 }
 
-async function runRequest(overrides: Partial<RunRequest> & { planVariables: Record<string, unknown> }): Promise<RunRequest> {
-  const bundle = await compileScenario(FIXTURE);
+async function runRequest(overrides: Partial<RunRequest> & { planVariables: Record<string, unknown> }, fixture = FIXTURE): Promise<RunRequest> {
+  const bundle = await compileScenario(fixture);
   return {
     scenario: { file: bundle.file, code: bundle.code, sources: bundle.sources },
     users: 12,
@@ -54,6 +54,13 @@ async function runRequest(overrides: Partial<RunRequest> & { planVariables: Reco
     gracePeriodMs: 1000,
     ...overrides,
   };
+}
+
+/** Runs a fixture scenario of test/fixtures/cluster/ on the three agents to its end. */
+async function runFixture(fixture: string, overrides: Partial<RunRequest> & { planVariables: Record<string, unknown> }): Promise<RunResultData> {
+  const run = await runRequest(overrides, join(ROOT, 'test/fixtures/cluster', fixture));
+  const { runId } = (await client.request({ type: 'control/start-run', run })) as { runId: string };
+  return finished(runId);
 }
 
 function finished(runId: string, c: ControlClient = client, timeoutMs = 20_000): Promise<RunResultData> {
@@ -168,16 +175,7 @@ describe('a coordinator and three agent processes with two workers each', () => 
   });
 
   test('user messages cross agents through the coordinator; a message to nobody is dropped and counted', async () => {
-    const bundle = await compileScenario(join(ROOT, 'test/fixtures/cluster/ring.scenario.ts'));
-    const { runId } = (await client.request({
-      type: 'control/start-run',
-      run: {
-        ...(await runRequest({ planVariables: { users: 12 } })),
-        scenario: { file: bundle.file, code: bundle.code, sources: bundle.sources },
-        durationMs: 20_000,
-      },
-    })) as { runId: string };
-    const result = await finished(runId);
+    const result = await runFixture('ring.scenario.ts', { planVariables: { users: 12 }, durationMs: 20_000 });
     const s = result.summary;
     assert.equal(result.endReason, 'completed');
     assert.deepEqual(s.checks, [{ name: 'received from the previous user', pass: 12, fail: 0 }], 'ids 4→5, 8→9 and 12→1 cross agents');
@@ -186,16 +184,7 @@ describe('a coordinator and three agent processes with two workers each', () => 
   });
 
   test('a coordination batch mixes users of different agents (the barrier is held by the coordinator)', async () => {
-    const bundle = await compileScenario(join(ROOT, 'test/fixtures/cluster/pairs.scenario.ts'));
-    const { runId } = (await client.request({
-      type: 'control/start-run',
-      run: {
-        ...(await runRequest({ users: 15, planVariables: { per_agent: 5 } })),
-        scenario: { file: bundle.file, code: bundle.code, sources: bundle.sources },
-        durationMs: 20_000,
-      },
-    })) as { runId: string };
-    const result = await finished(runId);
+    const result = await runFixture('pairs.scenario.ts', { users: 15, planVariables: { per_agent: 5 }, durationMs: 20_000 });
     const s = result.summary;
     assert.equal(result.endReason, 'completed');
     assert.equal(s.users.finished, 15, JSON.stringify(s.userFailures));
@@ -207,16 +196,7 @@ describe('a coordinator and three agent processes with two workers each', () => 
   test('a throttle shared by the users of 3 agents is never exceeded globally', async () => {
     const marker = join(dir.dir, 'throttle-executions.txt');
     writeFileSync(marker, '');
-    const bundle = await compileScenario(join(ROOT, 'test/fixtures/cluster/throttled.scenario.ts'));
-    const { runId } = (await client.request({
-      type: 'control/start-run',
-      run: {
-        ...(await runRequest({ users: 18, planVariables: { rate: 60, interval_ms: 1000, marker } })),
-        scenario: { file: bundle.file, code: bundle.code, sources: bundle.sources },
-        durationMs: 4000,
-      },
-    })) as { runId: string };
-    const result = await finished(runId);
+    const result = await runFixture('throttled.scenario.ts', { users: 18, planVariables: { rate: 60, interval_ms: 1000, marker }, durationMs: 4000 });
     const times = readFileSync(marker, 'utf8').trim().split('\n').map(Number);
     assert.ok(busiestWindow(times, 980) <= 60, `busiest window: ${busiestWindow(times, 980)} executions`);
     assert.ok(times.length >= 120, `the rate was used: ${times.length} executions in about 4 s`);
