@@ -289,8 +289,11 @@ export type GradualRateChange =
 export interface Throttle {
   /** Defines throttle `name` (call it in `init`: every worker thread starts the same one). */
   start(name: string, config: ThrottleConfig): void;
-  /** Resolves when an execution is allowed (the rate is never exceeded, across the whole run). */
-  wait(name: string): Promise<void>;
+  /**
+   * Resolves when an execution is allowed (the rate is never exceeded, across the whole run). Pass `user.signal`
+   * so that a user stopped while it waits stops waiting at once.
+   */
+  wait(name: string, signal?: AbortSignal): Promise<void>;
   /** Returns at once; runs `fn` when allowed (with `interval: 0`, until its promise settles it holds a slot). */
   run(name: string, fn: () => unknown): void;
   /** Sends `data` to user `userId` when allowed. */
@@ -319,7 +322,7 @@ function throttleHook(): Throttle {
  */
 export const throttle: Throttle = {
   start: (name, config) => throttleHook().start(name, config),
-  wait: (name) => throttleHook().wait(name),
+  wait: (name, signal) => throttleHook().wait(name, signal),
   run: (name, fn) => throttleHook().run(name, fn),
   send: (name, userId, data) => throttleHook().send(name, userId, data),
   changeRate: (name, config) => throttleHook().changeRate(name, config),

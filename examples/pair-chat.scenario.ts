@@ -51,7 +51,7 @@ export default scenario({
     let received = 0;
     while (received < n) {
       if (sent < n) {
-        await throttle.wait('chat');
+        await throttle.wait('chat', user.signal);
         await conn.send({ to: String(partner), text: `message ${sent} from ${user.id}` });
         sent++;
       }

@@ -161,7 +161,7 @@ class WorkerNode {
     this.throttles = throttles;
     (globalThis as Record<symbol, unknown>)[Symbol.for('rookery.throttle')] = {
       start: (name: string, config: ThrottleConfig) => throttles.start(name, config),
-      wait: (name: string) => throttles.wait(name),
+      wait: (name: string, signal?: AbortSignal) => throttles.wait(name, signal),
       run: (name: string, fn: () => unknown) => throttles.run(name, fn),
       send: (name: string, userId: number, data: unknown) => throttles.run(name, () => controller.send(undefined, userId, data)),
       changeRate: (name: string, config: ThrottleConfig) => throttles.changeRate(name, config),

@@ -50,8 +50,8 @@ export class ThrottleClient {
     this.post({ kind: 'start', name, rate: limit.rate, interval: limit.interval });
   }
 
-  async wait(name: string): Promise<void> {
-    (await this.throttles.wait(name))();
+  async wait(name: string, signal?: AbortSignal): Promise<void> {
+    (await this.throttles.wait(name, signal))();
   }
 
   run(name: string, fn: () => unknown): void {

@@ -29,3 +29,4 @@ test('a throttle shared by users on two workers is never exceeded in any window,
   assert.ok(counter('rookery.throttle.t.requests') >= times.length);
   assert.equal(result.summary.users.failed, 0, JSON.stringify(result.summary.userFailures));
 });
+
