@@ -11,7 +11,7 @@ import { buildRunConfig } from './run-config';
 const USAGE = 'rookery demo [--users N] [--duration 10s] [--out result.json] [--quiet]';
 
 /** The examples folder beside the bundle (dist/cli.js → examples/). */
-export function examplesDir(): string {
+function examplesDir(): string {
   return join(__dirname, '..', 'examples');
 }
 

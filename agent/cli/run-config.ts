@@ -8,10 +8,10 @@ import type { RunRequest } from '../protocol/control';
 import type { CompiledScenario } from '../scenario/compile';
 import { loadPlan } from '../plan/load-plan';
 import { formatPlanProblem } from '../plan/parse-plan';
-import { parseDuration, parseRate } from '../plan/units';
+import { parseDuration, parseRate, parseUserCount } from '../plan/units';
 import { DEFAULT_USER_RATE } from '../protocol/plan';
 import { parseLooseValue } from '../variables/env-name';
-import { option, parseNonNegativeInt, parseVarFlags } from './args';
+import { option, parseVarFlags } from './args';
 
 /**
  * A run as the command line describes it: the request a coordinator receives (control.ts), before the scenario is
@@ -45,7 +45,7 @@ export interface CliRunConfig {
 }
 
 export async function buildRunConfig(file: string, flags: RunFlags, env: Record<string, string | undefined>): Promise<CliRunConfig> {
-  const users = option('users', flags.users, parseNonNegativeInt);
+  const users = option('users', flags.users, (v) => parseUserCount(v)); // the same rules and messages as a plan's `users:`
   const userRate = option('rate', flags.rate, (v) => parseRate(v));
   const durationMs = option('duration', flags.duration, (v) => parseDuration(v));
   const cliVariables = parseVarFlags(flags.var, parseLooseValue);

@@ -238,12 +238,6 @@ export class Controller extends EventEmitter<Events> {
     this.options.recorder.counter(delivered ? MESSAGE_COUNTERS.delivered : MESSAGE_COUNTERS.dropped, 1);
   }
 
-  /** Resolves when no user is running or queued (the run's natural end without stages or `maintain`). */
-  whenIdle(): Promise<void> {
-    if (this.targetUsers === 0) return Promise.resolve();
-    return new Promise((resolve) => this.once('idle', () => resolve()));
-  }
-
   /**
    * Ends the run: cancels queued users, asks running users to finish (aborting them after the grace period, or at
    * once with `force`), waits for them, runs `terminate`. Calling it again while stopping may escalate to force.

@@ -8,6 +8,7 @@
  * Everything it recorded is kept (`latencies`, `requests`, `failed`) so tests can compare the coordinator's merged
  * figures with the exact truth.
  */
+import { Coordinator } from '../../agent/cluster/coordinator';
 import { MetricsRecorder } from '../../agent/metrics/recorder';
 import { compileScenario } from '../../agent/scenario/compile';
 import { createMemoryLinkPair, type MemoryLinkPair } from '../../agent/cluster/memory-link';
@@ -360,4 +361,33 @@ export class PushLog {
   close(): void {
     this.unsubscribe();
   }
+}
+
+/** A coordinator with fake agents (agent-1, agent-2, ... with these workers), and a log of what it pushes. */
+export interface FakeCluster {
+  coordinator: Coordinator;
+  agents: FakeAgent[];
+  log: PushLog;
+  close(): Promise<void>;
+}
+
+export function fakeCluster(
+  workers: number[],
+  options: Partial<FakeAgentOptions>[] = [],
+  coordinatorOptions: ConstructorParameters<typeof Coordinator>[0] = {},
+): FakeCluster {
+  const coordinator = new Coordinator({ timing: TEST_TIMING, statusPushIntervalMs: 50, ...coordinatorOptions });
+  const agents = workers.map((w, i) => new FakeAgent({ agentId: `agent-${i + 1}`, workers: w, ...options[i] }));
+  for (const agent of agents) coordinator.addAgent(agent.session());
+  const log = new PushLog(coordinator);
+  return {
+    coordinator,
+    agents,
+    log,
+    async close() {
+      await coordinator.close();
+      agents.forEach((a) => a.close());
+      log.close();
+    },
+  };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Coordinator } from '../../../agent/cluster/coordinator';
 import type { ScenarioBundle } from '../../../agent/protocol/cluster';
 import type { AgentInfo, ClusterStatus, ControlError, ControlPush, ControlRequest } from '../../../agent/protocol/control';
-import { bundleFor, FakeAgent, PushLog, runRequest, TEST_TIMING } from '../../helpers/fake-agent';
+import { bundleFor, FakeAgent, PushLog, runRequest, fakeCluster, type FakeCluster } from '../../helpers/fake-agent';
 import { ScenarioDir } from '../../helpers/scenario-files';
 
 const dir = new ScenarioDir();
@@ -26,13 +26,10 @@ afterEach(async () => {
 });
 after(() => dir.remove());
 
-function setup(options: ConstructorParameters<typeof Coordinator>[0] = {}): { coordinator: Coordinator; agents: FakeAgent[]; log: PushLog } {
-  const coordinator = new Coordinator({ timing: TEST_TIMING, statusPushIntervalMs: 50, ...options });
-  const agents = [1, 2].map((w, i) => new FakeAgent({ agentId: `agent-${i + 1}`, name: `box-${i + 1}`, workers: w }));
-  for (const agent of agents) coordinator.addAgent(agent.session());
-  const log = new PushLog(coordinator);
-  cleanups.push(() => coordinator.close(), () => agents.forEach((a) => a.close()), () => log.close());
-  return { coordinator, agents, log };
+function setup(options: ConstructorParameters<typeof Coordinator>[0] = {}): FakeCluster {
+  const c = fakeCluster([1, 2], [{ name: 'box-1' }, { name: 'box-2' }], options);
+  cleanups.push(() => c.close());
+  return c;
 }
 
 function ok(push: ControlPush, id: number): unknown {

@@ -4,7 +4,7 @@ import { Coordinator } from '../../../agent/cluster/coordinator';
 import { RookeryError } from '../../../agent/common/errors';
 import type { AgentLossPolicy, ScenarioBundle } from '../../../agent/protocol/cluster';
 import type { RunEvent } from '../../../agent/protocol/control';
-import { bundleFor, FAKE_REQUEST, FakeAgent, PushLog, runRequest, TEST_TIMING, type FakeAgentOptions } from '../../helpers/fake-agent';
+import { bundleFor, FAKE_REQUEST, FakeAgent, PushLog, runRequest, TEST_TIMING, type FakeAgentOptions, fakeCluster, type FakeCluster } from '../../helpers/fake-agent';
 import { ScenarioDir } from '../../helpers/scenario-files';
 
 const dir = new ScenarioDir();
@@ -19,14 +19,11 @@ afterEach(async () => {
 });
 after(() => dir.remove());
 
-function cluster(workers: number[], options: Partial<FakeAgentOptions>[] = []): { coordinator: Coordinator; agents: FakeAgent[]; log: PushLog } {
-  const coordinator = new Coordinator({ timing: TEST_TIMING, statusPushIntervalMs: 50 });
+function cluster(workers: number[], options: Partial<FakeAgentOptions>[] = []): FakeCluster {
   const firstSecond = Math.floor(Date.now() / 1000);
-  const agents = workers.map((w, i) => new FakeAgent({ agentId: `agent-${i + 1}`, workers: w, firstSecond, ...options[i] }));
-  for (const agent of agents) coordinator.addAgent(agent.session());
-  const log = new PushLog(coordinator);
-  cleanups.push(() => coordinator.close(), () => agents.forEach((a) => a.close()), () => log.close());
-  return { coordinator, agents, log };
+  const c = fakeCluster(workers, workers.map((_, i) => ({ firstSecond, ...options[i] })));
+  cleanups.push(() => c.close());
+  return c;
 }
 
 /** 12 users on 1/2/3 workers, two seconds of traffic, then agent-2 (ids 3..6) is lost. */

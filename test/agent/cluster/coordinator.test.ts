@@ -5,7 +5,7 @@ import { RookeryError } from '../../../agent/common/errors';
 import { createHistogram, decodeHistogram, type HdrHistogram } from '../../../agent/metrics/histogram';
 import type { ScenarioBundle } from '../../../agent/protocol/cluster';
 import { VariablesError } from '../../../agent/variables/variables-error';
-import { bundleFor, FAKE_REQUEST, FakeAgent, PushLog, runRequest, TEST_TIMING, type FakeAgentOptions } from '../../helpers/fake-agent';
+import { bundleFor, FAKE_REQUEST, runRequest, type FakeAgentOptions, fakeCluster, type FakeCluster } from '../../helpers/fake-agent';
 import { ScenarioDir } from '../../helpers/scenario-files';
 
 // `target` is read_only; `pause` may change; `level` has a hook that must never run in the coordinator.
@@ -46,14 +46,11 @@ afterEach(async () => {
 after(() => dir.remove());
 
 /** A coordinator with fake agents of these workers (agent-1, agent-2, ...), all reporting the same seconds. */
-function cluster(workers: number[], options: Partial<FakeAgentOptions>[] = []): { coordinator: Coordinator; agents: FakeAgent[]; log: PushLog } {
-  const coordinator = new Coordinator({ timing: TEST_TIMING, statusPushIntervalMs: 50, url: 'ws://127.0.0.1:7400' });
+function cluster(workers: number[], options: Partial<FakeAgentOptions>[] = []): FakeCluster {
   const firstSecond = Math.floor(Date.now() / 1000);
-  const agents = workers.map((w, i) => new FakeAgent({ agentId: `agent-${i + 1}`, workers: w, firstSecond, ...options[i] }));
-  for (const agent of agents) coordinator.addAgent(agent.session());
-  const log = new PushLog(coordinator);
-  cleanups.push(() => coordinator.close(), () => agents.forEach((a) => a.close()), () => log.close());
-  return { coordinator, agents, log };
+  const c = fakeCluster(workers, workers.map((_, i) => ({ firstSecond, ...options[i] })), { url: 'ws://127.0.0.1:7400' });
+  cleanups.push(() => c.close());
+  return c;
 }
 
 function histogramOf(values: number[]): HdrHistogram {

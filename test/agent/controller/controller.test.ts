@@ -194,7 +194,7 @@ describe('controller', () => {
     const errors: { userId: number; message: string; where?: string }[] = [];
     controller.on('user-error', (e) => errors.push(e));
     await controller.start(3);
-    await controller.whenIdle();
+    await waitFor(() => controller.targetUsers === 0, 'every user to end');
     const snapshot = recorder.takeSnapshot(0, 1, { eventLoop: 0, cpu: 0 });
     assert.equal(snapshot.users.started, 3);
     assert.equal(snapshot.users.finished, 2);
