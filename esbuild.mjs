@@ -31,10 +31,13 @@ await Promise.all([
   build({ ...node, bundle: true, packages: 'external', entryPoints: ['agent/cluster/worker-main.ts'], outfile: 'dist/worker.js' }),
   // The module scenario authors import as `rookery`.
   build({ ...node, bundle: true, packages: 'external', entryPoints: ['agent/api.ts'], outfile: 'dist/api.js' }),
+  // The language server process: self-contained (TypeScript's parser and the YAML library included), because the
+  // VS Code extension ships it without node_modules.
+  build({ ...node, bundle: true, entryPoints: ['extension/language-server/main.ts'], outfile: 'dist/language-server.js' }),
 ]);
 
 if (withTests) {
   rmSync('out', { recursive: true, force: true });
   await build({ ...node, bundle: false, outbase: '.', outdir: 'out',
-    entryPoints: [...listTs('agent'), ...listTs('test')] });
+    entryPoints: [...listTs('agent'), ...listTs('extension'), ...listTs('test')] });
 }

@@ -117,6 +117,11 @@ function checkNames(variables: VariableDeclarationInfo[]): StaticProblem[] {
   return out;
 }
 
+/** How a read of `name` is written: `vars.host`, or `vars["api-key"]` for names that are not identifiers. */
+function readExpression(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? `vars.${name}` : `vars[${JSON.stringify(name)}]`;
+}
+
 function checkReads(decls: ScenarioDeclarations): StaticProblem[] {
   const out: StaticProblem[] = [];
   const declared = new Set(decls.variables.map((v) => v.name));
@@ -124,7 +129,7 @@ function checkReads(decls: ScenarioDeclarations): StaticProblem[] {
   for (const read of decls.reads) {
     if (read.name === null) {
       out.push({ severity: 'warning', code: VAR_DYNAMIC_READ, range: read.range,
-        message: 'cannot check dynamic variable access: which variables are read here is only known at runtime; read them by name (vars.name) where you can' });
+        message: 'cannot check dynamic variable access: a computed key, or the whole vars object handed on, reads variables known only at runtime, so unread variables are not reported in this file; read them by name (vars.name) where you can' });
     } else if (complete && !declared.has(read.name)) {
       const guess = didYouMean(read.name, declared);
       out.push({ severity: 'error', code: VAR_UNDECLARED, range: read.range,
@@ -137,7 +142,7 @@ function checkReads(decls: ScenarioDeclarations): StaticProblem[] {
   for (const v of decls.variables) {
     if (read.has(v.name) || reported.has(v.name)) continue;
     reported.add(v.name);
-    out.push({ severity: 'hint', code: VAR_UNUSED, range: v.nameRange, message: `variable "${v.name}" is declared but never read` });
+    out.push({ severity: 'hint', code: VAR_UNUSED, range: v.nameRange, message: `variable "${v.name}" is declared but never read: read it (${readExpression(v.name)}) or remove it` });
   }
   return out;
 }

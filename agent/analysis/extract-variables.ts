@@ -16,21 +16,20 @@ import { findReads } from './find-reads';
 import { staticPropertyName } from './literal-value';
 import { VAR_NOT_A_SCENARIO, VAR_NOT_STATIC } from './problem-codes';
 import { VariableOptionsReader } from './read-variable-options';
+import { parseScenarioSource } from './scenario-source';
 import { rangeOf } from './source-range';
-
-function scriptKind(fileName: string): ts.ScriptKind {
-  if (/\.tsx$/i.test(fileName)) return ts.ScriptKind.TSX;
-  if (/\.jsx$/i.test(fileName)) return ts.ScriptKind.JSX;
-  if (/\.[cm]?js$/i.test(fileName)) return ts.ScriptKind.JS;
-  return ts.ScriptKind.TS;
-}
 
 /**
  * Reads `text` (the content of `fileName`). Never throws on any input: the parser recovers from syntax errors and
  * imports are never resolved, so a half-typed file in an editor still yields what can be read.
  */
 export function extractDeclarations(fileName: string, text: string): ScenarioDeclarations {
-  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(fileName));
+  return declarationsOf(parseScenarioSource(fileName, text));
+}
+
+/** The same reading from an already parsed file (the language server re-parses edits incrementally). */
+export function declarationsOf(sf: ts.SourceFile): ScenarioDeclarations {
+  const fileName = sf.fileName;
   const bindings = new FileBindings(sf);
   const problems: StaticProblem[] = [];
   const result: ScenarioDeclarations = { file: fileName, isScenario: false, variables: [], problems, reads: findReads(sf) };
@@ -61,7 +60,7 @@ export function extractDeclarations(fileName: string, text: string): ScenarioDec
   const variablesObject = bindings.follow(variablesNode).expr;
   if (!ts.isObjectLiteralExpression(variablesObject)) {
     problem('warning', VAR_NOT_STATIC, variablesNode,
-      '`variables` is not an object literal (or a const of this file bound to one), so the variables cannot be read without running the scenario; write variables: { name: variable({...}) }');
+      `\`variables\` (\`${clip(variablesNode.getText(sf))}\`) is not an object literal (or a const of this file bound to one), so the variables cannot be read without running the scenario; write variables: { name: variable({...}) }`);
     return result;
   }
 

@@ -58,7 +58,16 @@ function collectBoundNames(sf: ts.SourceFile): Set<string> {
   return bound;
 }
 
-function isVarsObject(expr: ts.Expression, names: Set<string>): boolean {
+/**
+ * The names under which this file holds the variables object: `vars` itself plus every binding of it (see
+ * `collectBoundNames`). With `isVarsObject`, what the language server uses to spot `vars[...]` at the cursor.
+ */
+export function varsObjectNames(sf: ts.SourceFile): Set<string> {
+  return new Set([VARS, ...collectBoundNames(sf)]);
+}
+
+/** Whether `expr` is the variables object: `<anything>.vars`, or one of `names` (from `varsObjectNames`). */
+export function isVarsObject(expr: ts.Expression, names: Set<string>): boolean {
   const e = stripParens(expr);
   if (ts.isPropertyAccessExpression(e)) return e.name.text === VARS;
   return ts.isIdentifier(e) && names.has(e.text);
@@ -83,11 +92,20 @@ function escapes(node: ts.Expression): boolean {
     ts.isReturnStatement(parent) || ts.isArrayLiteralExpression(parent) || ts.isTemplateSpan(parent);
 }
 
+/** A key the parser made up (`vars[` with nothing after it) or a string whose closing quote is not typed yet. */
+function isIncomplete(node: ts.Node): boolean {
+  if (ts.isIdentifier(node)) return node.text === '';
+  return (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && node.isUnterminated === true;
+}
+
 export function findReads(sf: ts.SourceFile): Read[] {
   const bound = collectBoundNames(sf);
   const names = new Set([VARS, ...bound]);
   const reads: Read[] = [];
   const add = (name: string | null, node: ts.Node): void => {
+    // A half-typed `vars.` or `vars['ho` is a syntax error TypeScript reports already; it names nothing yet, and
+    // calling it undeclared (or dynamic) while the author is still typing would be noise.
+    if (name === '' || isIncomplete(node)) return;
     reads.push({ name, range: rangeOf(sf, node) });
   };
   const fromPattern = (pattern: ts.ObjectBindingPattern): void => {

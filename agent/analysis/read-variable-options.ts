@@ -1,13 +1,15 @@
 /**
  * Reads one `variable({...})` call into a `VariableDeclarationInfo`: its description, default, verify and update,
- * as far as they are literals, with a problem for each part that is not readable or not valid.
+ * as far as they are literals, with a problem for each part that is not readable or not valid — including a
+ * literal default that its verify function certainly rejects, when that function is simple enough to evaluate.
  */
 import ts from 'typescript';
 import { didYouMean } from '../common/did-you-mean';
+import { renderValue } from '../variables/json-value';
 import type { LiteralValue, SourceRange, StaticProblem, VariableDeclarationInfo } from '../protocol/variables';
 import { FileBindings, unwrap } from './file-bindings';
-import { evaluateLiteral, staticPropertyName } from './literal-value';
-import { VAR_INVALID_UPDATE, VAR_INVALID_VERIFY, VAR_NOT_LITERAL, VAR_OPTIONS_NOT_STATIC } from './problem-codes';
+import { evaluateLiteral, staticPropertyName, verifyVerdict } from './literal-value';
+import { VAR_DEFAULT_NOT_ALLOWED, VAR_INVALID_UPDATE, VAR_INVALID_VERIFY, VAR_NOT_LITERAL, VAR_OPTIONS_NOT_STATIC } from './problem-codes';
 import { rangeOf } from './source-range';
 
 type Option = 'description' | 'default' | 'verify' | 'update';
@@ -28,6 +30,8 @@ function isUndefinedKeyword(expr: ts.Expression, bindings: FileBindings): boolea
 export class VariableOptionsReader {
   readonly #bindings: FileBindings;
   readonly #problems: StaticProblem[];
+  /** The verify function of the variable being read (set by `#readVerify`), for checking the default against it. */
+  #verifyFunction: ts.Expression | ts.MethodDeclaration | undefined;
 
   constructor(bindings: FileBindings, problems: StaticProblem[]) {
     this.#bindings = bindings;
@@ -35,6 +39,7 @@ export class VariableOptionsReader {
   }
 
   read(name: string, nameRange: SourceRange, call: ts.CallExpression): VariableDeclarationInfo {
+    this.#verifyFunction = undefined;
     const info: VariableDeclarationInfo = { name, nameRange, range: this.#range(call), hasDefault: false, verify: 'none', update: 'read_only' };
     const argument = call.arguments[0];
     const options = argument === undefined ? undefined : this.#bindings.follow(argument).expr;
@@ -52,7 +57,7 @@ export class VariableOptionsReader {
       const key = property.name === undefined ? undefined : staticPropertyName(property.name, this.#bindings);
       if (key === undefined || !OPTIONS.includes(key)) continue;
       if (ts.isMethodDeclaration(property)) {
-        if (key === 'verify') [info.verify, info.verifyRange] = ['function', this.#range(property)];
+        if (key === 'verify') [info.verify, info.verifyRange, this.#verifyFunction] = ['function', this.#range(property), property];
         if (key === 'update') [info.update, info.updateRange] = ['function', this.#range(property)];
         continue;
       }
@@ -60,7 +65,22 @@ export class VariableOptionsReader {
       if (value === undefined || isUndefinedKeyword(value, this.#bindings)) continue;
       this.#readOption(info, key as Option, value);
     }
+    this.#checkDefaultAgainstVerify(info);
     return info;
+  }
+
+  /**
+   * The engine verifies a declared default before every run, even when another value overrides it, so a default
+   * its own verify function rejects fails every run. Said only when the verdict is certain (`verifyVerdict`).
+   */
+  #checkDefaultAgainstVerify(info: VariableDeclarationInfo): void {
+    const fn = this.#verifyFunction;
+    if (fn === undefined || info.verify !== 'function' || info.default === undefined || info.defaultRange === undefined) return;
+    const verdict = verifyVerdict(fn, info.default, this.#bindings);
+    if (verdict === undefined || verdict.passes) return;
+    const returned = typeof verdict.returned === 'boolean' ? 'false' : `${renderValue(verdict.returned)}, not true or { ok: true, value }`;
+    this.#problems.push({ severity: 'error', code: VAR_DEFAULT_NOT_ALLOWED, range: info.defaultRange,
+      message: `the default ${renderValue(info.default)} of "${info.name}" fails its own verify function (it returns ${returned} for it), so every run would stop before starting: fix the default or the check` });
   }
 
   #readOption(info: VariableDeclarationInfo, key: Option, value: ts.Expression): void {
@@ -112,12 +132,19 @@ export class VariableOptionsReader {
       info.allowlist = allowlist;
       return;
     }
-    if (this.#isPlainLiteral(target)) {
-      this.#problem('error', VAR_INVALID_VERIFY, value, `verify of "${info.name}" must be an array of allowed values or a function, not ${value.getText(this.#bindings.sf)}`);
+    if (ts.isRegularExpressionLiteral(target) || (ts.isNewExpression(target) && ts.isIdentifier(target.expression) && target.expression.text === 'RegExp')) {
+      this.#problem('error', VAR_INVALID_VERIFY, value,
+        `verify of "${info.name}" is a regular expression, which verify does not take: write verify: (value) => ${ts.isRegularExpressionLiteral(target) ? target.text : '/.../'}.test(String(value))`);
+      return;
+    }
+    if (this.#isPlainLiteral(target) || ts.isObjectLiteralExpression(target) || ts.isTemplateExpression(target)) {
+      this.#problem('error', VAR_INVALID_VERIFY, value,
+        `verify of "${info.name}" must be an array of allowed values or a function, not ${clipText(value.getText(this.#bindings.sf))}`);
       return;
     }
     // Functions, and anything computed (a call, an import): treated as a function, which is what the type allows.
     info.verify = 'function';
+    this.#verifyFunction = target;
   }
 
   #readUpdate(info: VariableDeclarationInfo, value: ts.Expression): void {

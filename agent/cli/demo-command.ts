@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { startTarget } from '../target/server';
 import { parse } from './args';
-import { runAndReport } from './run-command';
+import { exitCodeOf, runAndReport } from './run-command';
 import { buildRunConfig } from './run-config';
 
 const USAGE = 'rookery demo [--users N] [--duration 10s] [--out result.json] [--quiet]';
@@ -34,8 +34,8 @@ export async function demoCommand(args: string[]): Promise<number> {
       { users: values.users, duration: values.duration, var: [`base_url=${target.url}`] },
       process.env,
     );
-    await runAndReport(config, { quiet: values.quiet ?? false, out: values.out });
-    return 0;
+    // The example plan has thresholds: the demo exits 3 when the demo target misses them, like any run.
+    return exitCodeOf(await runAndReport(config, { quiet: values.quiet ?? false, out: values.out }));
   } finally {
     await target.close();
   }

@@ -74,6 +74,9 @@ export class ProgressReporter {
       case 'user-error':
         this.userError(event);
         break;
+      case 'threshold-failed':
+        this.note(`threshold failed, stopping the run: ${event.line}`);
+        break;
       case 'command-failed':
         this.note(`agent ${event.agentId}: ${event.command} failed: ${event.message}`);
         break;

@@ -3,6 +3,9 @@
  * local agent with a worker thread per core (`--workers N`); `--agents` (or the plan's `agents:`) runs on remote
  * agents instead, `--coordinator` on a standalone coordinator. Either way the run is driven through the control
  * protocol, with a live progress line, a summary at the end, and `--out` for the whole result.
+ *
+ * Exit code 3 when the run went through but a threshold failed (the plan's `thresholds:` or `--threshold`), so CI
+ * can tell "the target is too slow" (3) from "the test could not run" (2).
  */
 import { RookeryError } from '../common/errors';
 import { connectControl, type ControlClient } from '../cluster/control-client';
@@ -17,11 +20,19 @@ import { NETWORK_OPTIONS, readTls, resolveToken, TOKEN_ENV } from './network-opt
 import { buildRunConfig, toRunRequest, type CliRunConfig } from './run-config';
 
 const USAGE = `rookery run <scenario.ts | plan.yaml> [--users N] [--rate N/min] [--duration 30s] [--var name=value]...
-            [--maintain] [--out file.json] [--quiet] [--workers N]
+            [--threshold "p99<500ms"]... [--maintain] [--out file.json] [--quiet] [--workers N]
             [--agents ws://a:7400,ws://b:7400 | --coordinator ws://host:7400] [--token T] [--ca ca.pem]
             [--on-agent-loss continue|redistribute|abort]`;
 
 const LOSS_POLICIES = ['continue', 'redistribute', 'abort'] as const;
+
+/** The run completed (or was stopped) and reported, but at least one threshold failed. */
+export const THRESHOLDS_FAILED_EXIT_CODE = 3;
+
+/** 0, or 3 when a threshold of the result failed. */
+export function exitCodeOf(result: RunResultData): number {
+  return result.thresholds.some((t) => !t.ok) ? THRESHOLDS_FAILED_EXIT_CODE : 0;
+}
 
 export async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -31,6 +42,7 @@ export async function runCommand(args: string[]): Promise<number> {
       rate: { type: 'string', short: 'r' },
       duration: { type: 'string', short: 'd' },
       var: { type: 'string', multiple: true },
+      threshold: { type: 'string', multiple: true },
       maintain: { type: 'boolean' },
       out: { type: 'string', short: 'o' },
       quiet: { type: 'boolean', short: 'q' },
@@ -51,7 +63,7 @@ export async function runCommand(args: string[]): Promise<number> {
   });
   const agents = values.agents?.split(',').map((a) => a.trim()).filter(Boolean);
   if (agents && values.coordinator) throw new RookeryError('ROOKERY_USAGE', 'give --agents or --coordinator, not both', { hint: USAGE });
-  await runAndReport(await buildRunConfig(positionals[0], values, process.env), {
+  const result = await runAndReport(await buildRunConfig(positionals[0], values, process.env), {
     quiet: values.quiet ?? false,
     out: values.out,
     workers: option('workers', values.workers, parseNonNegativeInt),
@@ -61,7 +73,7 @@ export async function runCommand(args: string[]): Promise<number> {
     ca: readTls(values).ca,
     onAgentLoss: lossPolicy,
   });
-  return 0;
+  return exitCodeOf(result);
 }
 
 export interface RunTarget {

@@ -1,15 +1,18 @@
 /**
  * Builds a run configuration from `rookery run`'s arguments: a scenario file with flags, or a plan file whose
- * values the flags override (flags > plan > defaults).
+ * values the flags override (flags > plan > defaults). `--threshold`s add to the plan's thresholds.
  */
 import { resolve } from 'node:path';
+import { RookeryError, type Problem } from '../common/errors';
 import type { AgentLossPolicy } from '../protocol/cluster';
 import type { RunRequest } from '../protocol/control';
 import type { CompiledScenario } from '../scenario/compile';
 import { loadPlan } from '../plan/load-plan';
 import { formatPlanProblem } from '../plan/parse-plan';
+import { ThresholdError, parseThreshold } from '../plan/thresholds';
 import { parseDuration, parseRate, parseUserCount } from '../plan/units';
 import { DEFAULT_USER_RATE } from '../protocol/plan';
+import type { ThresholdSpec } from '../protocol/thresholds';
 import { parseLooseValue } from '../variables/env-name';
 import { option, parseVarFlags } from './args';
 
@@ -29,6 +32,8 @@ export interface RunFlags {
   duration?: string;
   var?: string[];
   maintain?: boolean;
+  /** `--threshold` expressions, like `p99<500ms`. */
+  threshold?: string[];
 }
 
 export function isPlanFile(file: string): boolean {
@@ -49,6 +54,7 @@ export async function buildRunConfig(file: string, flags: RunFlags, env: Record<
   const userRate = option('rate', flags.rate, (v) => parseRate(v));
   const durationMs = option('duration', flags.duration, (v) => parseDuration(v));
   const cliVariables = parseVarFlags(flags.var, parseLooseValue);
+  const cliThresholds = parseThresholdFlags(flags.threshold);
   const path = resolve(file);
 
   if (!isPlanFile(path)) {
@@ -62,6 +68,7 @@ export async function buildRunConfig(file: string, flags: RunFlags, env: Record<
       planVariables: {},
       cliVariables,
       env,
+      thresholds: cliThresholds,
     };
     return { config, warnings: [] };
   }
@@ -79,6 +86,7 @@ export async function buildRunConfig(file: string, flags: RunFlags, env: Record<
     planVariables: plan.variables,
     cliVariables,
     env,
+    thresholds: [...plan.thresholds, ...cliThresholds],
   };
   return { config, warnings: warnings.map((w) => formatPlanProblem(path, w)), agents: plan.agents, onAgentLoss: plan.onAgentLoss };
 }
@@ -102,5 +110,27 @@ export function toRunRequest(config: RunConfig, compiled: CompiledScenario, onAg
     envVariables,
     onAgentLoss,
     gracePeriodMs: config.gracePeriodMs,
+    thresholds: config.thresholds ?? [],
   };
+}
+
+/** `--threshold` expressions → specs; every bad one is reported at once, with the column of its bad part. */
+export function parseThresholdFlags(expressions: readonly string[] | undefined): ThresholdSpec[] {
+  const specs: ThresholdSpec[] = [];
+  const problems: Problem[] = [];
+  for (const expression of expressions ?? []) {
+    try {
+      specs.push(parseThreshold(expression));
+    } catch (error) {
+      if (!(error instanceof ThresholdError)) throw error;
+      problems.push({ where: `--threshold ${JSON.stringify(expression)}`, message: `column ${error.start + 1}: ${error.message}` });
+    }
+  }
+  if (problems.length > 0) {
+    throw new RookeryError('ROOKERY_USAGE', `invalid --threshold${problems.length === 1 ? '' : ` (${problems.length})`}`, {
+      problems,
+      hint: 'a threshold is a stat, an operator and a limit, like --threshold "p99<500ms" or --threshold "error_rate<1%"',
+    });
+  }
+  return specs;
 }

@@ -6,10 +6,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkPlanVariables } from '../analysis/check-plan';
+import { checkPlanScenario } from '../analysis/check-plan-scenario';
 import { checkScenarioDeclarations, formatProblem } from '../analysis/check-scenario';
 import { extractDeclarations } from '../analysis/extract-variables';
 import { RookeryError } from '../common/errors';
-import { formatPlanProblem, parsePlan } from '../plan/parse-plan';
+import { findEntry, formatPlanProblem, parsePlan } from '../plan/parse-plan';
 import type { ScenarioDeclarations } from '../protocol/variables';
 import { compileScenario } from '../scenario/compile';
 import { parse } from './args';
@@ -79,7 +80,15 @@ async function validatePlan(file: string): Promise<Report> {
   const scenario = await validateScenario(parsed.plan.scenario);
   report.lines.push(...scenario.lines);
   report.errors += scenario.errors;
-  if (scenario.decls) {
+  const scenarioValue = findEntry(parsed.ranges.keys, 'scenario')?.value;
+  // "Not a scenario" also on the plan's own `scenario:` line, where the editor shows it.
+  const notScenario = scenario.decls && scenarioValue && checkPlanScenario({
+    given: parsed.plan.scenario, range: scenarioValue, path: parsed.plan.scenario, exists: true, decls: scenario.decls,
+  });
+  if (notScenario) {
+    report.lines.push(formatProblem(file, notScenario));
+    if (notScenario.severity === 'error') report.errors++;
+  } else if (scenario.decls) {
     for (const p of checkPlanVariables(parsed, parsed.plan.variables, scenario.decls, process.env)) {
       report.lines.push(formatPlanProblem(file, { ...p, code: 'ROOKERY_PLAN_VALUE' }));
       report.errors++;

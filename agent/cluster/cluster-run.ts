@@ -29,6 +29,7 @@ import { DEFAULT_TIMING, type ClusterTiming } from './cluster-timing';
 import { buildRunResult } from './run-result';
 import type { RunVariables } from './run-variables';
 import { SeriesMerger } from './series';
+import { ThresholdWatch, type ThresholdAbort } from './threshold-watch';
 import { UserLedger } from './user-ledger';
 
 /** The grace period of graceful removal and stop when the run does not set one (the controller's default). */
@@ -63,6 +64,9 @@ export class ClusterRun extends EventEmitter<Events> {
   private readonly preparation: RunPreparation;
   private readonly commands: RunCommands;
   private readonly overload = new OverloadWatch();
+  /** Only with abortOnFail thresholds. */
+  private thresholdWatch: ThresholdWatch | undefined;
+  private thresholdAbort: ThresholdAbort | undefined;
   private readonly log: RunLog;
   private readonly timeline: TimelinePoint[] | undefined;
   private state: RunStatusName = 'idle';
@@ -193,6 +197,13 @@ export class ClusterRun extends EventEmitter<Events> {
       this.addUsers(this.request.users);
     }
     if (this.request.durationMs !== undefined) this.durationTimer = setTimeout(() => void this.stop('duration'), this.request.durationMs);
+    if (ThresholdWatch.needed(this.request.thresholds)) {
+      this.thresholdWatch = new ThresholdWatch({
+        specs: this.request.thresholds!, merger: this.merger, now: this.now,
+        onFail: (failed) => this.abortForThreshold(failed), warn: (message) => this.log.warn(message),
+      });
+      this.thresholdWatch.start(this.startedAt);
+    }
     if (!this.timeline && !this.request.maintain) {
       this.idle = new IdleWatch(this.ledger, () => this.agents.live().map((a) => a.entry.agentId), () => void this.stop('completed'));
       this.idle.check();
@@ -386,6 +397,15 @@ export class ClusterRun extends EventEmitter<Events> {
     if (this.active) this.log.add({ kind: 'agent-joined', at: this.now(), agentId: entry.agentId, name: entry.name });
   }
 
+  /** An abortOnFail threshold failed: say which, and stop gracefully (endReason `thresholds`). */
+  private abortForThreshold(failed: ThresholdAbort): void {
+    if (this.state !== 'running') return;
+    this.thresholdAbort = failed;
+    this.log.add({ kind: 'threshold-failed', at: this.now(), threshold: failed.threshold, line: failed.line });
+    this.reason = `threshold \`${failed.threshold}\` failed (${failed.line})`;
+    void this.stop('thresholds');
+  }
+
   private redistribute(lost: RunAgent): void {
     const { ranges, assignments } = this.commands.redistribute(lost.entry.agentId);
     if (assignments.length > 0) {
@@ -432,6 +452,7 @@ export class ClusterRun extends EventEmitter<Events> {
     this.shape?.stop();
     clearTimeout(this.durationTimer);
     this.idle?.stop();
+    this.thresholdWatch?.stop();
     for (const agent of this.agents.live()) {
       this.agents.move(agent, 'stopping', 'stopping');
       this.agents.send(agent, { type: 'run/stop', runId: this.runId, force });
@@ -457,6 +478,7 @@ export class ClusterRun extends EventEmitter<Events> {
       events: this.log.events,
       agents: this.agents.all().map(({ entry }) => ({ agentId: entry.agentId, name: entry.name, workers: entry.workers, ranges: this.ledger.ranges(entry.agentId) })),
       warnings: this.log.warnings,
+      thresholdAbort: this.thresholdAbort,
     });
     for (const agent of this.agents.all()) if (agent.entry.alive) this.agents.move(agent, agent.phase, 'ready');
     this.result = result;

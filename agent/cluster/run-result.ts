@@ -4,7 +4,8 @@
  *
  * Peak utilization is the highest max(eventLoop, cpu) of any agent in any second — not of the merged seconds,
  * whose utilization is a mean over agents and would hide one saturated agent among idle ones. Each agent that went
- * above the threshold gets its own warning naming it.
+ * above the threshold gets its own warning naming it. Every threshold of the request is judged on the same
+ * cumulative figures (threshold-watch.ts).
  */
 import { normalizeRanges } from './id-ranges';
 import { SnapshotAccumulator } from '../metrics/merge';
@@ -14,6 +15,7 @@ import type { RunEvent, RunRequest, RunResultData } from '../protocol/control';
 import type { ValueSource } from '../protocol/variables';
 import { utilizationOf } from './overload-watch';
 import type { SeriesMerger } from './series';
+import { judgeThresholds, type ThresholdAbort } from './threshold-watch';
 
 export interface RunResultInput {
   runId: string;
@@ -28,6 +30,8 @@ export interface RunResultInput {
   agents: { agentId: string; name: string; workers: number; ranges: IdRange[] }[];
   /** Things the run itself noticed (e.g. a snapshot that could not be merged). */
   warnings?: string[];
+  /** The abortOnFail threshold that stopped the run, if one did. */
+  thresholdAbort?: ThresholdAbort;
 }
 
 export function buildRunResult(input: RunResultInput): RunResultData {
@@ -65,5 +69,6 @@ export function buildRunResult(input: RunResultInput): RunResultData {
     summary,
     events: input.events,
     agents: input.agents.map((a) => ({ ...a, ranges: normalizeRanges(a.ranges), peakUtilization: peaks.get(a.agentId) ?? 0 })),
+    thresholds: judgeThresholds(input.request.thresholds ?? [], { summary, histograms: accumulator }, input.thresholdAbort),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `--out result.json`: the run's configuration, resolved variables, per-second series (snapshots with their
- * encoded histograms, mergeable by any reader) and the final cumulative snapshot and summary.
+ * encoded histograms, mergeable by any reader), the final cumulative snapshot and summary, and each threshold's
+ * outcome (`thresholds`: threshold, ok, actual, unit, line).
  */
 import { writeFile } from 'node:fs/promises';
 import type { RunResultData } from '../protocol/control';
@@ -21,6 +22,7 @@ export function resultToJson(result: RunResultData): object {
     endedAt: new Date(result.endedAt).toISOString(),
     endReason: result.endReason,
     summary: result.summary,
+    thresholds: result.thresholds ?? [],
     agents: result.agents,
     events: result.events,
     series: result.series,

@@ -1,6 +1,7 @@
 /**
  * The end-of-run summary as text for the terminal: requests per name, checks, errors by kind, users, WebSocket
- * traffic, custom metrics, failed users, generator utilization and warnings.
+ * traffic, custom metrics, failed users, generator utilization and warnings, and last, where the eye lands, the
+ * thresholds with ✓/✗ (and, when one stopped the run, which).
  */
 import type { RunEvent, RunResultData } from '../protocol/control';
 import { clip, formatBytes, formatCount, formatElapsed, formatMs, formatPct, formatRate, table } from './format';
@@ -10,6 +11,8 @@ export function formatSummary(result: RunResultData): string {
   const out: string[] = [];
   const source = result.config.planFile ?? result.config.scenarioFile;
   out.push(`\n${source} — ${formatElapsed(result.endedAt - result.startedAt)}, ended: ${result.endReason}\n`);
+  const stoppedBy = result.events.find((e) => e.kind === 'threshold-failed');
+  if (stoppedBy?.kind === 'threshold-failed') out.push(`stopped early: threshold \`${stoppedBy.threshold}\` failed (${stoppedBy.line})\n`);
 
   if (s.requests.length > 0) {
     const row = (r: typeof s.total) => [
@@ -79,7 +82,19 @@ export function formatSummary(result: RunResultData): string {
   const util = s.utilization;
   out.push(`\ngenerator utilization: mean ${util.mean.toFixed(2)}, peak ${util.peak.toFixed(2)} (event loop ${util.eventLoop.toFixed(2)}, cpu ${util.cpu.toFixed(2)})\n`);
   for (const w of s.warnings) out.push(`warning: ${w}\n`);
+  out.push(formatThresholds(result));
   return out.join('');
+}
+
+/** `thresholds` with one ✓/✗ line each and a verdict; empty when the run had none. */
+export function formatThresholds(result: Pick<RunResultData, 'thresholds'>): string {
+  const results = result.thresholds ?? [];
+  if (results.length === 0) return '';
+  const width = Math.max(...results.map((t) => t.threshold.length));
+  const failed = results.filter((t) => !t.ok).length;
+  const lines = results.map((t) => `  ${t.ok ? '✓' : '✗'} ${t.threshold.padEnd(width)}  ${t.line}\n`);
+  const verdict = failed === 0 ? `all ${results.length} passed` : `${failed} of ${results.length} failed`;
+  return `\nthresholds: ${verdict}\n${lines.join('')}`;
 }
 
 function describeEvent(e: RunEvent): string {

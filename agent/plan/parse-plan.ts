@@ -22,6 +22,10 @@
  *   agents:                            # remote agents (`rookery agent --listen`); a local agent by default
  *     - ws://10.0.0.5:7400
  *   onAgentLoss: continue              # when an agent is lost mid-run: continue | redistribute | abort
+ *   thresholds:                        # pass/fail criteria (see thresholds.ts); a failed one makes the run exit 3
+ *     - p99 < 500ms                    # an expression: latency stat, error_rate, errors, requests, rps, checks,
+ *     - error_rate < 1%                #   counter{name}, histogram.<stat>{name}; `{name}` selects one request
+ *     - { threshold: p95 < 800ms, abortOnFail: true, delay: 10s }   # stop the run once it fails (after `delay`)
  *
  * Every problem is collected (YAML syntax errors included: the YAML library recovers and we keep checking what
  * it could read) and `plan` is returned only when none is an error. One exception avoids a misleading report:
@@ -34,16 +38,19 @@ import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'y
 import type { AgentLossPolicy } from '../protocol/cluster';
 import { DEFAULT_USER_RATE, type Plan, type Stage } from '../protocol/plan';
 import type { SourceRange } from '../protocol/variables';
-import { PlanReader, describeNode, type Entry, type EntryRange } from './plan-reader';
+import { PlanReader, describeNode, readBoolean, type Entry, type EntryRange } from './plan-reader';
 import { sortProblems, type PlanProblem } from './plan-problems';
 import { parseStages } from './parse-stages';
+import { readThresholds } from './parse-thresholds';
 import { timelineDuration, usersAfterStage } from './timeline';
 import { formatDuration, parseDuration, parseRate, parseUserCount } from './units';
 
 export { formatPlanProblem, planError, type PlanProblem, type PlanProblemCode } from './plan-problems';
 export type { EntryRange } from './plan-reader';
+export { THRESHOLD_KEYS } from './parse-thresholds';
 
-export const PLAN_KEYS = ['scenario', 'users', 'userRate', 'duration', 'maintain', 'variables', 'stages', 'agents', 'onAgentLoss'] as const;
+export const PLAN_KEYS = ['scenario', 'users', 'userRate', 'duration', 'maintain', 'variables', 'stages', 'agents', 'onAgentLoss', 'thresholds'] as const;
+
 
 export const AGENT_LOSS_POLICIES = ['continue', 'redistribute', 'abort'] as const;
 
@@ -63,6 +70,13 @@ export interface PlanParseResult {
   /** Errors and warnings, in file order. */
   problems: PlanProblem[];
   ranges: PlanRanges;
+  /**
+   * The absolute path the `scenario:` value resolves to (relative to the plan's folder) whenever that value is a
+   * non-empty string, even when the plan has other errors or the file does not exist: the editor links it.
+   */
+  scenarioPath?: string;
+  /** The values under `variables:` as read, even when the plan has errors elsewhere; {} when there are none. */
+  variableValues: Record<string, unknown>;
 }
 
 export interface ParsePlanOptions {
@@ -95,11 +109,11 @@ export function parsePlan(fileName: string, text: string, options: ParsePlanOpti
     if (!syntaxErrors) {
       reader.error('ROOKERY_PLAN_EMPTY', 'the plan is empty: it needs at least `scenario: ./my.scenario.ts`', AT_START);
     }
-    return { problems: sortProblems(reader.problems), ranges };
+    return { problems: sortProblems(reader.problems), ranges, variableValues: {} };
   }
   if (!isMap(contents)) {
     reader.error('ROOKERY_PLAN_NOT_MAPPING', `a plan is a mapping of keys, like \`scenario: ./my.scenario.ts\`; found ${describeNode(contents)}`, reader.range(contents));
-    return { problems: sortProblems(reader.problems), ranges };
+    return { problems: sortProblems(reader.problems), ranges, variableValues: {} };
   }
 
   const entries = reader.entries(contents, { names: PLAN_KEYS, what: 'plan key', keepUnknown: true });
@@ -107,6 +121,7 @@ export function parsePlan(fileName: string, text: string, options: ParsePlanOpti
   const get = (name: (typeof PLAN_KEYS)[number]) => entries.find((e) => e.name === name);
 
   const scenarioEntry = get('scenario');
+  const scenarioPath = scenarioEntry && scenarioPathOf(fileName, scenarioEntry);
   const scenario = scenarioEntry ? readScenario(reader, fileName, scenarioEntry, options.checkScenarioExists ?? true) : undefined;
   if (!scenarioEntry && !syntaxErrors) {
     reader.error('ROOKERY_PLAN_MISSING_KEY', 'missing `scenario`: the scenario file to run, like `scenario: ./my.scenario.ts`', entries[0]?.key ?? reader.range(contents));
@@ -126,6 +141,8 @@ export function parsePlan(fileName: string, text: string, options: ParsePlanOpti
   const agents = agentsEntry && readAgents(reader, agentsEntry);
   const lossEntry = get('onAgentLoss');
   const onAgentLoss = lossEntry && readAgentLoss(reader, lossEntry);
+  const thresholdsEntry = get('thresholds');
+  const thresholds = thresholdsEntry ? readThresholds(reader, source, thresholdsEntry) : [];
 
   let stages: Stage[] = [];
   let stagesComplete = true;
@@ -148,7 +165,8 @@ export function parsePlan(fileName: string, text: string, options: ParsePlanOpti
   }
 
   const problems = sortProblems(dropCascades(reader.problems));
-  if (reader.hasErrors() || scenario === undefined) return { problems, ranges };
+  const seen = { ranges, variableValues: variables, ...(scenarioPath === undefined ? {} : { scenarioPath }) };
+  if (reader.hasErrors() || scenario === undefined) return { problems, ...seen };
   return {
     plan: {
       file: resolve(fileName),
@@ -161,10 +179,18 @@ export function parsePlan(fileName: string, text: string, options: ParsePlanOpti
       stages,
       ...(agents === undefined ? {} : { agents }),
       ...(onAgentLoss === undefined ? {} : { onAgentLoss }),
+      thresholds,
     },
     problems,
-    ranges,
+    ...seen,
   };
+}
+
+/** Where a string `scenario:` value points, checked or not (for the editor's link); undefined for anything else. */
+function scenarioPathOf(fileName: string, entry: Entry): string | undefined {
+  if (entry.broken || !isScalar(entry.node) || typeof entry.node.value !== 'string') return undefined;
+  const given = entry.node.value.trim();
+  return given === '' ? undefined : resolve(dirname(resolve(fileName)), given);
 }
 
 /** The scenario path, absolute (relative paths are from the plan's folder); checked to name a file if asked. */
@@ -201,13 +227,6 @@ function readRunDuration(reader: PlanReader, entry: Entry): number | undefined {
     return undefined;
   }
   return ms;
-}
-
-function readBoolean(reader: PlanReader, entry: Entry): boolean | undefined {
-  if (entry.broken) return undefined;
-  if (isScalar(entry.node) && typeof entry.node.value === 'boolean') return entry.node.value;
-  reader.error('ROOKERY_PLAN_TYPE', `\`${entry.name}\` must be true or false; found ${describeNode(entry.node)}`, entry.value);
-  return undefined;
 }
 
 /** `agents:` → the WebSocket URLs of agents started with `rookery agent --listen`. */

@@ -23,6 +23,7 @@ export type PlanProblemCode =
   | 'ROOKERY_PLAN_VALUE' // a value of the right kind out of range (every: 0, add: 0, an empty seq list)
   | 'ROOKERY_PLAN_STAGE' // a stage that is not one of ramp, hold, seq, aseq, or names more than one
   | 'ROOKERY_PLAN_SCENARIO_NOT_FOUND'
+  | 'ROOKERY_PLAN_THRESHOLD' // a threshold that does not parse (at its exact characters), or an option that does nothing
   | 'ROOKERY_PLAN_DURATION_CUTS_STAGES' // warning: `duration` ends the run before the stages do
   | 'ROOKERY_PLAN_NO_USERS' // warning: nothing would ever run
   | 'ROOKERY_PLAN_STAGE_NO_EFFECT'; // warning: an aseq that starts at or above its `to`
@@ -56,7 +57,7 @@ export function planError(fileName: string, problems: PlanProblem[]): RookeryErr
   return new RookeryError('ROOKERY_PLAN', message, {
     where: fileName,
     problems: listed,
-    hint: 'fix each problem at the line:column shown; a plan\'s keys are scenario, users, userRate, duration, maintain, variables, stages, agents and onAgentLoss',
+    hint: 'fix each problem at the line:column shown; a plan\'s keys are scenario, users, userRate, duration, maintain, variables, stages, agents, onAgentLoss and thresholds',
   });
 }
 

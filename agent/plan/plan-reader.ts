@@ -216,3 +216,11 @@ export function describeNode(node: Node | null): string {
   }
   return 'an alias';
 }
+
+/** A `true`/`false` entry (YAML 1.2 booleans only: "yes" is a string, and an error here). */
+export function readBoolean(reader: PlanReader, entry: Entry): boolean | undefined {
+  if (entry.broken) return undefined;
+  if (isScalar(entry.node) && typeof entry.node.value === 'boolean') return entry.node.value;
+  reader.error('ROOKERY_PLAN_TYPE', `\`${entry.name}\` must be true or false; found ${describeNode(entry.node)}`, entry.value);
+  return undefined;
+}

@@ -8,6 +8,7 @@ import type { AgentLossPolicy, IdRange, ScenarioBundle, WorkerFigures } from './
 import type { Stage } from './plan';
 import type { RunSummary } from './summary';
 import type { MetricSnapshot, Utilization } from './snapshot';
+import type { ThresholdResult, ThresholdSpec } from './thresholds';
 import type { ValueSource, VariableProblem } from './variables';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -30,6 +31,11 @@ export interface RunRequest {
   gracePeriodMs?: number;
   /** Run only on these agents (ids or names); all ready agents by default. */
   agents?: string[];
+  /**
+   * Pass/fail criteria (the plan's plus `--threshold`s), evaluated by the coordinator on the merged figures: at
+   * the end for the result, and once a second for abortOnFail ones. Absent from clients that predate them.
+   */
+  thresholds?: ThresholdSpec[];
 }
 
 export type AgentState = 'ready' | 'preparing' | 'running' | 'stopping' | 'disconnected' | 'lost';
@@ -109,6 +115,8 @@ export type RunEvent =
   | { kind: 'agent-overloaded'; at: number; agentId: string; name: string; utilization: number }
   | { kind: 'user-error'; at: number; agentId: string; userId: number; message: string; where?: string }
   | { kind: 'command-failed'; at: number; agentId: string; command: string; message: string }
+  /** An abortOnFail threshold failed mid-run; the run is being stopped because of it (endReason `thresholds`). */
+  | { kind: 'threshold-failed'; at: number; threshold: string; line: string }
   | { kind: 'status'; at: number; status: RunStatusName; reason?: string };
 
 /** The outcome of a run: what `--out` writes and the extension keeps as history. */
@@ -118,7 +126,8 @@ export interface RunResultData {
   variables: { values: Record<string, unknown>; sources: Record<string, ValueSource> };
   startedAt: number;
   endedAt: number;
-  endReason: 'completed' | 'duration' | 'stopped' | 'aborted' | 'error';
+  /** `thresholds`: an abortOnFail threshold failed and stopped the run (see the `threshold-failed` event). */
+  endReason: 'completed' | 'duration' | 'stopped' | 'aborted' | 'error' | 'thresholds';
   /** One merged snapshot per second. */
   series: MetricSnapshot[];
   /** Per-agent figures per second. */
@@ -127,6 +136,8 @@ export interface RunResultData {
   summary: RunSummary;
   events: RunEvent[];
   agents: { agentId: string; name: string; workers: number; ranges: IdRange[]; peakUtilization: number }[];
+  /** Every threshold of the request, evaluated on the whole run, in request order; empty when none. */
+  thresholds: ThresholdResult[];
 }
 
 /** A failure as the coordinator reports it to a client. */

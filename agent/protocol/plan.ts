@@ -1,8 +1,9 @@
 /**
  * A load-test plan: which scenario, how many users, at what rate, for how long, with which variables, and the
  * load shape over time. Parsed from YAML by agent/plan/, built from CLI flags by the CLI, later sent by the
- * extension to a coordinator. Plain data; imports nothing.
+ * extension to a coordinator. Plain data; imports only other protocol files.
  */
+import type { ThresholdSpec } from './thresholds';
 
 /** One step of a load shape. Durations are in ms, user counts absolute. */
 export type Stage =
@@ -35,6 +36,8 @@ export interface Plan {
   agents?: string[];
   /** What to do when an agent is lost mid-run; `continue` by default. */
   onAgentLoss?: 'continue' | 'redistribute' | 'abort';
+  /** Pass/fail criteria of the run (`thresholds:`), in file order; empty when none. */
+  thresholds: ThresholdSpec[];
 }
 
 /** A point of a load shape: from `at` ms after the start, `users` users should be running. */

@@ -22,6 +22,7 @@ import type { Stage } from './plan';
 import type { ValueSource, VariableProblem } from './variables';
 import { checkIdRange, checkScenarioBundle, checkValues, checkWorkerFigures } from './validate-cluster';
 import { checkMetricSnapshot, checkRunSummary, checkUtilization } from './validate-snapshot';
+import { checkThresholdResults, checkThresholdSpec } from './validate-thresholds';
 import {
   amount,
   arr,
@@ -47,7 +48,7 @@ const LOSS_POLICIES: readonly AgentLossPolicy[] = ['continue', 'redistribute', '
 const VALUE_SOURCES: readonly ValueSource[] = ['default', 'env', 'plan', 'cli', 'update'];
 const AGENT_STATES: readonly AgentState[] = ['ready', 'preparing', 'running', 'stopping', 'disconnected', 'lost'];
 const RUN_STATUSES: readonly RunStatusName[] = ['idle', 'preparing', 'running', 'terminating', 'finished', 'error'];
-const END_REASONS: readonly RunResultData['endReason'][] = ['completed', 'duration', 'stopped', 'aborted', 'error'];
+const END_REASONS: readonly RunResultData['endReason'][] = ['completed', 'duration', 'stopped', 'aborted', 'error', 'thresholds'];
 
 /** Request ids: any safe integer >= 0, chosen by the client. */
 const id = int(0);
@@ -73,6 +74,7 @@ const runConfigShape = {
   onAgentLoss: oneOf(LOSS_POLICIES),
   gracePeriodMs: opt(amount),
   agents: opt(arr(name)),
+  thresholds: opt(arr(checkThresholdSpec, 1000)),
 };
 
 const checkRunRequest: Check<RunRequest> = obj<RunRequest>({
@@ -197,6 +199,7 @@ const checkRunEvent: Check<RunEvent> = union<RunEvent, 'kind'>('kind', {
   'agent-overloaded': obj<Ev<'agent-overloaded'>>({ kind: literal('agent-overloaded'), at, agentId: name, name, utilization: amount }),
   'user-error': obj<Ev<'user-error'>>({ kind: literal('user-error'), at, agentId: name, userId: count, message: text, where: opt(text) }),
   'command-failed': obj<Ev<'command-failed'>>({ kind: literal('command-failed'), at, agentId: name, command: name, message: text }),
+  'threshold-failed': obj<Ev<'threshold-failed'>>({ kind: literal('threshold-failed'), at, threshold: text, line: text }),
   status: obj<Ev<'status'>>({ kind: literal('status'), at, status: oneOf(RUN_STATUSES), reason: opt(text) }),
 });
 
@@ -215,6 +218,7 @@ const checkRunResult: Check<RunResultData> = obj<RunResultData>({
   agents: arr(
     obj<RunResultData['agents'][number]>({ agentId: name, name, workers: count, ranges: arr(checkIdRange), peakUtilization: amount }),
   ),
+  thresholds: checkThresholdResults,
 });
 
 type Push<T extends ControlPush['type']> = Extract<ControlPush, { type: T }>;

@@ -5,7 +5,7 @@
  *
  * Strict where it matters: unknown `type`s and wrong field types are rejected, numbers must be finite (integers
  * where the protocol counts), strings and lists are bounded, free-form JSON is depth-limited. Unknown extra fields
- * are dropped (a newer peer may add optional ones). The checkers live in validate-{core,snapshot,cluster,control}.ts.
+ * are dropped (a newer peer may add optional ones). The checkers live in validate-{core,snapshot,cluster,control,thresholds}.ts.
  */
 import type { AgentMessage, ClusterFrame, CoordinatorMessage } from './cluster';
 import type { ControlPush, ControlRequest } from './control';

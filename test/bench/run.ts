@@ -11,12 +11,14 @@
  * 3. Coordinator merge cost (merge-cost.ts): 100 simulated agents × 20 request names, a snapshot each per second.
  * 4. Throttle overhead: empty actions per second through a throttle at Infinity versus none, on the local agent
  *    (1 and 2 workers) and across 2 agent processes under a standalone coordinator.
+ * 5. Language server latency (language-server.ts): edit → diagnostics for a 2,000-line scenario and a 500-line plan.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { measureLanguageServer } from './language-server';
 import { measureMergeCost } from './merge-cost';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -180,46 +182,64 @@ async function throttleOverheadAcrossAgents(): Promise<{ label: string; none: nu
   }
 }
 
-async function main(): Promise<void> {
-  mkdirSync(RESULTS, { recursive: true });
+/** `BENCH_ONLY=lsp,merge npm run bench` runs only those sections (http, ws, merge, throttle, lsp); all by default. */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const want = (section: string) => ONLY === undefined || ONLY.includes(section);
+
+async function httpClosedLoop() {
   const server = await startServer([join(__dirname, 'minimal-server.js')], /^(http:\/\/\S+)$/);
-  let http;
   try {
     const before = await autocannon(server.url);
     const one = await rookery(server.url, 1);
     const two = await rookery(server.url, 2);
     const after = await autocannon(server.url);
     const peer = (before.rps + after.rps) / 2;
-    http = { autocannonBefore: before, rookery1: one, rookery2: two, autocannonAfter: after, ratio1: one.rps / peer, ratio2: two.rps / peer };
+    return { autocannonBefore: before, rookery1: one, rookery2: two, autocannonAfter: after, ratio1: one.rps / peer, ratio2: two.rps / peer };
   } finally {
     server.child.stdin!.end();
     server.child.kill();
   }
-  const ws = WS_USERS > 0 ? await wsMemory() : { users: 0, peakRssMiB: 0, connects: 0, failed: 0 };
-  const merge = [measureMergeCost(50), measureMergeCost(250)];
-  const throttle = [
-    await throttleOverhead('local, 1 worker', ['--workers', '1']),
-    await throttleOverhead('local, 2 workers', ['--workers', '2']),
-    await throttleOverheadAcrossAgents(),
-  ];
-  const report = { date: new Date().toISOString(), durationS: DURATION_S, connections: CONNECTIONS, http, ws, merge, throttle };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(RESULTS, { recursive: true });
+  const http = want('http') ? await httpClosedLoop() : undefined;
+  const ws = want('ws') && WS_USERS > 0 ? await wsMemory() : undefined;
+  const merge = want('merge') ? [measureMergeCost(50), measureMergeCost(250)] : [];
+  const throttle = want('throttle')
+    ? [
+      await throttleOverhead('local, 1 worker', ['--workers', '1']),
+      await throttleOverhead('local, 2 workers', ['--workers', '2']),
+      await throttleOverheadAcrossAgents(),
+    ]
+    : [];
+  const languageServer = want('lsp') ? await measureLanguageServer() : [];
+  const report = { date: new Date().toISOString(), durationS: DURATION_S, connections: CONNECTIONS, http, ws, merge, throttle, languageServer };
   writeFileSync(join(RESULTS, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const f = (n: number) => n.toFixed(0);
-  console.log(`\nHTTP closed loop, ${CONNECTIONS} connections, ${DURATION_S} s, keep-alive GET / on a minimal server`);
-  console.log(`  autocannon (before)  ${f(http.autocannonBefore.rps)} req/s  p99 ${http.autocannonBefore.p99Ms} ms`);
-  for (const r of [http.rookery1, http.rookery2]) {
-    console.log(`  rookery, ${r.workers} worker${r.workers > 1 ? 's' : ' '}    ${f(r.rps)} req/s  p99 ${r.p99Ms} ms  utilization ${r.utilization?.toFixed(2)}  errors ${r.errors}`);
+  if (http) {
+    console.log(`\nHTTP closed loop, ${CONNECTIONS} connections, ${DURATION_S} s, keep-alive GET / on a minimal server`);
+    console.log(`  autocannon (before)  ${f(http.autocannonBefore.rps)} req/s  p99 ${http.autocannonBefore.p99Ms} ms`);
+    for (const r of [http.rookery1, http.rookery2]) {
+      console.log(`  rookery, ${r.workers} worker${r.workers > 1 ? 's' : ' '}    ${f(r.rps)} req/s  p99 ${r.p99Ms} ms  utilization ${r.utilization?.toFixed(2)}  errors ${r.errors}`);
+    }
+    console.log(`  autocannon (after)   ${f(http.autocannonAfter.rps)} req/s  p99 ${http.autocannonAfter.p99Ms} ms`);
+    console.log(`  ratio rookery / autocannon: ${http.ratio1.toFixed(2)}x with 1 worker, ${http.ratio2.toFixed(2)}x with 2 workers (target >= 0.7x)`);
+    console.log('  (the target, autocannon and rookery share this machine\'s 2 cores: a second worker competes with the target)');
   }
-  console.log(`  autocannon (after)   ${f(http.autocannonAfter.rps)} req/s  p99 ${http.autocannonAfter.p99Ms} ms`);
-  console.log(`  ratio rookery / autocannon: ${http.ratio1.toFixed(2)}x with 1 worker, ${http.ratio2.toFixed(2)}x with 2 workers (target >= 0.7x)`);
-  console.log('  (the target, autocannon and rookery share this machine\'s 2 cores: a second worker competes with the target)');
-  console.log(`\nWebSocket chat users: ${ws.connects} connected (${ws.failed} failed), peak ${ws.users} at once, peak RSS ${ws.peakRssMiB.toFixed(0)} MiB` +
-    ` (${((ws.peakRssMiB * 1024) / Math.max(1, ws.users)).toFixed(1)} KiB per user)`);
+  if (ws) {
+    console.log(`\nWebSocket chat users: ${ws.connects} connected (${ws.failed} failed), peak ${ws.users} at once, peak RSS ${ws.peakRssMiB.toFixed(0)} MiB` +
+      ` (${((ws.peakRssMiB * 1024) / Math.max(1, ws.users)).toFixed(1)} KiB per user)`);
+  }
   for (const m of merge) {
     console.log(`\ncoordinator merge, ${m.agents} agents × ${m.names} names at ${m.requestsPerAgent} req/s each: ${m.cpuMsPerSecond.toFixed(1)} ms CPU per second = ${(m.cpuShare * 100).toFixed(1)}% of one core (target < 5%)`);
   }
   for (const t of throttle) {
     console.log(`\nthrottle overhead, ${t.label}: ${t.infinity.toFixed(0)} actions/s through a throttle at Infinity, ${t.none.toFixed(0)} without: ${t.ratio.toFixed(2)}x`);
+  }
+  if (languageServer.length > 0) console.log('\nlanguage server, edit → diagnostics (target < 100 ms):');
+  for (const l of languageServer) {
+    console.log(`  ${l.case}, ${l.lines} lines: median ${l.medianMs.toFixed(1)} ms, p95 ${l.p95Ms.toFixed(1)} ms, max ${l.maxMs.toFixed(1)} ms`);
   }
   console.log(`\nwritten to ${join(RESULTS, 'bench.json')}`);
 }

@@ -114,7 +114,7 @@ describe('checkScenarioDeclarations on reads', () => {
       ['ROOKERY_VAR_DYNAMIC_READ', 'warning'],
     ]);
     assert.ok(problems.every((p) => p.range.start.line === lineOf(text, 'console.log(user.vars[key]')));
-    assert.match(problems[0].message, /^cannot check dynamic variable access/);
+    assert.match(problems[0].message, /^cannot check dynamic variable access: .*unread variables are not reported/);
   });
 
   test('a declared variable never read is a hint', () => {
@@ -123,6 +123,12 @@ describe('checkScenarioDeclarations on reads', () => {
     assert.equal(problems[0].code, 'ROOKERY_VAR_UNUSED');
     assert.equal(problems[0].severity, 'hint');
     assert.equal(problems[0].range.start.line, lineOf(text, 'forgotten:'));
+    assert.equal(problems[0].message, 'variable "forgotten" is declared but never read: read it (vars.forgotten) or remove it');
+  });
+
+  test('"never read" shows how to read a name that is not an identifier', () => {
+    const problems = checkScenarioDeclarations(extractDeclarations('t.ts', "import { scenario, variable } from 'rookery';\nexport default scenario({ variables: { 'api-key': variable({ description: 'k' }) }, start() {} });"));
+    assert.deepEqual(problems.map((p) => p.message), ['variable "api-key" is declared but never read: read it (vars["api-key"]) or remove it']);
   });
 
   test('when the variables cannot all be read, no read is called undeclared', () => {

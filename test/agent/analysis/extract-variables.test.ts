@@ -254,4 +254,39 @@ describe('extractDeclarations on inline sources', () => {
     assert.equal(decls.isScenario, true);
     assert.equal(decls.problems[0].code, 'ROOKERY_VAR_NOT_STATIC');
   });
+
+  test('a regular expression, an object or a template as verify is invalid, as the engine would find', () => {
+    const decls = extractDeclarations('inline.ts', [
+      "import { scenario, variable } from 'rookery';",
+      'const OPTIONS = { a: 1 };',
+      'export default scenario({ variables: {',
+      "  a: variable({ description: 'a', verify: /^a$/ }),",
+      "  b: variable({ description: 'b', verify: new RegExp('b') }),",
+      "  c: variable({ description: 'c', verify: OPTIONS }),",
+      '  d: variable({ description: \'d\', verify: `${1}` }),',
+      '}, start() {} });',
+    ].join('\n'));
+    assert.deepEqual(decls.problems.map((p) => [p.code, p.range.start.line]), [
+      ['ROOKERY_VAR_INVALID_VERIFY', 3], ['ROOKERY_VAR_INVALID_VERIFY', 4], ['ROOKERY_VAR_INVALID_VERIFY', 5], ['ROOKERY_VAR_INVALID_VERIFY', 6],
+    ]);
+    assert.match(decls.problems[0].message, /"a" is a regular expression, which verify does not take: write verify: \(value\) => \/\^a\$\/\.test\(String\(value\)\)/);
+    assert.match(decls.problems[2].message, /must be an array of allowed values or a function, not OPTIONS/);
+    assert.ok(decls.variables.every((v) => v.verify === 'none'));
+  });
+
+  test('a literal default its verify function certainly rejects is an error at the default', () => {
+    const { text, decls } = read('broken-verify-functions.ts');
+    const rejected = decls.problems.filter((p) => p.code === 'ROOKERY_VAR_DEFAULT_NOT_ALLOWED');
+    assert.deepEqual(rejected.map((p) => p.range.start), [at(text, "'ftp://127.0.0.1'"), at(text, '250,'), at(text, "'eighty'")]);
+    assert.ok(rejected.every((p) => p.severity === 'error'));
+    assert.match(rejected[0].message, /^the default "ftp:\/\/127\.0\.0\.1" of "baseUrl" fails its own verify function \(it returns false for it\)/);
+    const invalid = decls.problems.filter((p) => p.code === 'ROOKERY_VAR_INVALID_VERIFY');
+    assert.deepEqual(invalid.map((p) => p.range.start), [at(text, '/^(fast|slow)$/')]);
+    assert.equal(decls.problems.length, 4, 'passing and unknowable verify functions are not reported');
+  });
+
+  test('the example scenario defaults pass their verify functions', () => {
+    const text = readFileSync(resolve(__dirname, '../../../../examples/http-api.scenario.ts'), 'utf8');
+    assert.deepEqual(extractDeclarations('http-api.scenario.ts', text).problems, []);
+  });
 });

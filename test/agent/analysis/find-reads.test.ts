@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import ts from 'typescript';
-import { findReads } from '../../../agent/analysis/find-reads';
+import { findReads, isVarsObject, varsObjectNames } from '../../../agent/analysis/find-reads';
 
 function reads(source: string): (string | null)[] {
   return findReads(ts.createSourceFile('t.ts', source, ts.ScriptTarget.Latest, true)).map((r) => r.name);
@@ -41,5 +41,23 @@ describe('findReads', () => {
 
   test('unrelated code yields nothing', () => {
     assert.deepEqual(reads('const variables = {}; obj.varsx.a; other.a; const vars2 = 1;'), []);
+  });
+
+  test('half-typed keys name nothing yet: no read, neither undeclared nor dynamic', () => {
+    assert.deepEqual(reads("user.vars['ho\nuser.vars.ok;"), ['ok']);
+    assert.deepEqual(reads('const a = user.vars[\nconst b = 1;'), []);
+    assert.deepEqual(reads('user.vars.'), []);
+    assert.deepEqual(reads('user.vars[`h'), []);
+    assert.deepEqual(reads("user.vars['done']"), ['done']);
+  });
+});
+
+describe('varsObjectNames and isVarsObject', () => {
+  test('vars, its bindings and any <expr>.vars are the variables object; other names are not', () => {
+    const sf = ts.createSourceFile('t.ts', 'const v = user.vars; const f = ({ vars: w }) => w; other.x; v; w; other;', ts.ScriptTarget.Latest, true);
+    const names = varsObjectNames(sf);
+    assert.deepEqual([...names].sort(), ['v', 'vars', 'w']);
+    const expressions = (sf.statements.slice(2) as ts.ExpressionStatement[]).map((s) => s.expression);
+    assert.deepEqual(expressions.map((e) => isVarsObject(e, names)), [false, true, true, false]);
   });
 });

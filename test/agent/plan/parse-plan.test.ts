@@ -47,6 +47,7 @@ describe('parsePlan: a valid plan', () => {
         { kind: 'aseq', interval: 5000, add: 10, to: 100 },
         { kind: 'ramp', to: 0, duration: 500 },
       ],
+      thresholds: [],
     });
   });
 
@@ -60,6 +61,7 @@ describe('parsePlan: a valid plan', () => {
       maintain: false,
       variables: {},
       stages: [],
+      thresholds: [],
     });
     const staged = parseText('scenario: ./s.ts\nstages:\n  - ramp: { to: 5, over: 1s }\n').plan;
     assert.equal(staged?.users, 0);
@@ -129,7 +131,7 @@ describe('parsePlan: problems', () => {
     assert.deepEqual(lines(result, 'many-mistakes.plan.yaml'), [
       `many-mistakes.plan.yaml:2:11: error: scenario file not found: ./no-such.scenario.ts (looked for ${missing})`,
       'many-mistakes.plan.yaml:3:8: error: invalid user count -3: it cannot be negative',
-      'many-mistakes.plan.yaml:4:1: error: unknown plan key "userRat" (did you mean "userRate"?); expected one of: scenario, users, userRate, duration, maintain, variables, stages, agents, onAgentLoss',
+      'many-mistakes.plan.yaml:4:1: error: unknown plan key "userRat" (did you mean "userRate"?); expected one of: scenario, users, userRate, duration, maintain, variables, stages, agents, onAgentLoss, thresholds',
       'many-mistakes.plan.yaml:5:11: error: invalid duration "30x": use a number with a unit, like 500ms, 30s, 5m, 1h (or 1m30s); a bare number is seconds',
       'many-mistakes.plan.yaml:6:11: error: `maintain` must be true or false; found the string "yes"',
       'many-mistakes.plan.yaml:7:1: error: duplicate key "users" (first on line 3)',
@@ -290,5 +292,136 @@ describe('cluster keys', () => {
       'c.yaml:3:5: error: invalid agent URL "http://nope": use ws://host:port or wss://host:port',
       'c.yaml:4:14: error: `onAgentLoss` must be one of continue, redistribute, abort; found the string "retry"',
     ]);
+  });
+});
+
+describe('parsePlan: what the editor reads from a broken plan', () => {
+  test('scenarioPath is the resolved `scenario:` string, even when the file is missing or other keys are wrong', () => {
+    const broken = parsePlan(join(FIXTURES, 'inline.plan.yaml'), 'scenario: ./nope.scenario.ts\nusers: -1\n');
+    assert.equal(broken.plan, undefined);
+    assert.equal(broken.scenarioPath, join(FIXTURES, 'nope.scenario.ts'));
+    assert.equal(parseText('scenario: /abs/x.ts\nusrs: 2\n').scenarioPath, resolve('/abs/x.ts'));
+    assert.equal(parseFixture('valid-full.plan.yaml').scenarioPath, join(FIXTURES, 'ping.scenario.ts'));
+    for (const text of ['scenario: 3\n', 'scenario: ""\n', 'scenario: [a]\n', 'users: 2\n', '', '- a\n']) {
+      assert.equal(parseText(text).scenarioPath, undefined, JSON.stringify(text));
+    }
+  });
+
+  test('variableValues are the values under `variables:` as read, {} when there are none', () => {
+    const broken = parseText('scenario: 3\nvariables:\n  host: http://h\n  retries: 2\n  list: [1, two]\nusers: x\n');
+    assert.equal(broken.plan, undefined);
+    assert.deepEqual(broken.variableValues, { host: 'http://h', retries: 2, list: [1, 'two'] });
+    assert.deepEqual(parseText('scenario: ./s.ts\n').variableValues, {});
+    assert.deepEqual(parseText('scenario: ./s.ts\nvariables: [1]\n').variableValues, {});
+    assert.deepEqual(parseText('').variableValues, {});
+    assert.deepEqual(parseText('- x\n').variableValues, {});
+    const ok = parseFixture('valid-full.plan.yaml');
+    assert.deepEqual(ok.variableValues, ok.plan?.variables);
+  });
+});
+
+describe('parsePlan: thresholds', () => {
+  test('string and mapping items, in file order; abortOnFail and delay from the mapping form', () => {
+    const result = parseText([
+      'scenario: ./s.ts',
+      'thresholds:',
+      '  - p99 < 500ms',
+      '  - "p95{GET /api/items} <= 200ms"',
+      '  - { threshold: error_rate < 1%, abortOnFail: true, delay: 10s }',
+      '  - threshold: checks > 99%',
+      '    abortOnFail: false',
+      '',
+    ].join('\n'));
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.plan?.thresholds, [
+      { source: 'p99 < 500ms', metric: 'latency', stat: 'p99', operator: '<', limit: 500, abortOnFail: false, delayMs: 0 },
+      { source: 'p95{GET /api/items} <= 200ms', metric: 'latency', stat: 'p95', name: 'GET /api/items', operator: '<=', limit: 200, abortOnFail: false, delayMs: 0 },
+      { source: 'error_rate < 1%', metric: 'error_rate', operator: '<', limit: 1, abortOnFail: true, delayMs: 10_000 },
+      { source: 'checks > 99%', metric: 'checks', operator: '>', limit: 99, abortOnFail: false, delayMs: 0 },
+    ]);
+    assert.deepEqual(findEntry(result.ranges.keys, 'thresholds')?.key, { start: { line: 1, character: 0 }, end: { line: 1, character: 10 } });
+    assert.deepEqual(parseText('scenario: ./s.ts\nthresholds:\n').plan?.thresholds, [], 'an empty key is no thresholds');
+  });
+
+  test('an expression error points at its exact characters, in plain and quoted scalars', () => {
+    const result = parseText([
+      'scenario: ./s.ts',
+      'thresholds:',
+      '  - p98 < 1s',
+      '  - "p99 < 500x"',
+      "  - 'eror_rate < 1%'",
+      '  - { threshold: p99 500ms, abortOnFail: true }',
+      '',
+    ].join('\n'));
+    assert.equal(result.plan, undefined);
+    assert.deepEqual(lines(result), [
+      'p.yaml:3:5: error: invalid threshold: unknown stat "p98" (did you mean "p99"?); expected a latency stat (min, mean, p50, p90, p95, p99, p999, max), error_rate, errors, requests, rps, checks, counter or histogram.<stat>',
+      'p.yaml:4:15: error: invalid threshold: unknown unit "x": give a duration like 500ms, 1.5s or 2m (a bare number is ms)',
+      'p.yaml:5:6: error: invalid threshold: unknown stat "eror_rate" (did you mean "error_rate"?); expected a latency stat (min, mean, p50, p90, p95, p99, p999, max), error_rate, errors, requests, rps, checks, counter or histogram.<stat>',
+      'p.yaml:6:22: error: invalid threshold: expected a comparison after `p99` (< <= > >= == !=), found "500ms"',
+    ]);
+    assert.ok(result.problems.every((p) => p.code === 'ROOKERY_PLAN_THRESHOLD'));
+    const ranges = result.problems.map((p) => p.range);
+    assert.deepEqual(ranges[0], { start: { line: 2, character: 4 }, end: { line: 2, character: 7 } }, 'just "p98"');
+    assert.deepEqual(ranges[1], { start: { line: 3, character: 14 }, end: { line: 3, character: 15 } }, 'just the "x" inside the quotes');
+    assert.deepEqual(ranges[2], { start: { line: 4, character: 5 }, end: { line: 4, character: 14 } });
+    assert.deepEqual(ranges[3], { start: { line: 5, character: 21 }, end: { line: 5, character: 26 } });
+  });
+
+  test('a scalar whose source differs from its value (escapes, folded lines) is reported over the whole value', () => {
+    const escaped = parseText('scenario: ./s.ts\nthresholds:\n  - "p\\x39\\x38 < 1s"\n');
+    assert.deepEqual(escaped.problems.map((p) => [p.code, p.range]), [
+      ['ROOKERY_PLAN_THRESHOLD', { start: { line: 2, character: 4 }, end: { line: 2, character: 20 } }],
+    ]);
+    assert.match(escaped.problems[0].message, /unknown stat "p98"/);
+    const block = parseText('scenario: ./s.ts\nthresholds:\n  - >-\n    p99 <\n    5x\n');
+    assert.equal(block.problems.length, 1);
+    assert.equal(block.problems[0].range.start.line, 2);
+    assert.match(block.problems[0].message, /unknown unit "x"/);
+  });
+
+  test('wrong item types, a missing `threshold`, unknown options, wrong option values', () => {
+    const result = parseText([
+      'scenario: ./s.ts',
+      'thresholds:',
+      '  - 42',
+      '  - [p99 < 1s]',
+      '  - { abortOnFail: true }',
+      '  - threshold: p99 < 1s',
+      '    abortOnFail: yes',
+      '    dellay: 3s',
+      '  - { threshold: p99 < 1s, abortOnFail: true, delay: soon }',
+      '',
+    ].join('\n'));
+    assert.equal(result.plan, undefined);
+    assert.deepEqual(lines(result), [
+      'p.yaml:3:5: error: a threshold is an expression or a mapping, like `p99 < 500ms` or `{ threshold: error_rate < 1%, abortOnFail: true }`; found number 42',
+      'p.yaml:4:5: error: a threshold is an expression or a mapping, like `p99 < 500ms` or `{ threshold: error_rate < 1%, abortOnFail: true }`; found a list',
+      'p.yaml:5:5: error: missing `threshold`: the expression, like `p99 < 500ms` or `{ threshold: error_rate < 1%, abortOnFail: true }`',
+      'p.yaml:7:18: error: `abortOnFail` must be true or false; found the string "yes"',
+      'p.yaml:8:5: error: unknown threshold option "dellay" (did you mean "delay"?); expected one of: threshold, abortOnFail, delay',
+      'p.yaml:9:54: error: invalid duration "soon": use a number with a unit, like 500ms, 30s, 5m, 1h (or 1m30s); a bare number is seconds',
+    ]);
+    assert.deepEqual(result.problems.map((p) => p.code), [
+      'ROOKERY_PLAN_THRESHOLD', 'ROOKERY_PLAN_THRESHOLD', 'ROOKERY_PLAN_MISSING_KEY', 'ROOKERY_PLAN_TYPE', 'ROOKERY_PLAN_UNKNOWN_KEY', 'ROOKERY_PLAN_DURATION',
+    ]);
+    assert.deepEqual(result.problems[2].range, { start: { line: 4, character: 4 }, end: { line: 4, character: 25 } }, 'the whole mapping');
+  });
+
+  test('`thresholds` that is not a list; a delay without abortOnFail is a warning that keeps the plan', () => {
+    assert.deepEqual(lines(parseText('scenario: ./s.ts\nthresholds: p99 < 1s\n')), [
+      'p.yaml:2:13: error: `thresholds` must be a list, like `- p99 < 500ms`; found the string "p99 < 1s"',
+    ]);
+    for (const text of ['{ threshold: p99 < 1s, delay: 5s }', '{ threshold: p99 < 1s, abortOnFail: false, delay: 5s }']) {
+      const warned = parseText(`scenario: ./s.ts\nthresholds:\n  - ${text}\n`);
+      assert.equal(warned.plan?.thresholds.length, 1, text);
+      assert.deepEqual(warned.problems.map((p) => [p.severity, p.code]), [['warning', 'ROOKERY_PLAN_THRESHOLD']]);
+      assert.match(warned.problems[0].message, /`delay` only applies with `abortOnFail: true`/);
+    }
+  });
+
+  test('planError names thresholds among the keys', () => {
+    assert.match(planError('p.yaml', parseText('scenario: ./s.ts\nthreshold: []\n').problems).hint ?? '', /onAgentLoss and thresholds/);
+    assert.match(lines(parseText('scenario: ./s.ts\nthreshold: []\n'))[0], /unknown plan key "threshold" \(did you mean "thresholds"\?\)/);
   });
 });

@@ -123,7 +123,7 @@ const result: RunResultData = {
   runId: 'r1',
   config: { scenarioFile: '/w/a.scenario.ts', users: 1, userRate: 60, maintain: false, stages: [], planVariables: {}, cliVariables: {}, onAgentLoss: 'continue' },
   variables: { values: { a: 1 }, sources: { a: 'plan' } },
-  startedAt: 1, endedAt: 2, endReason: 'completed', series: [snapshot()],
+  startedAt: 1, endedAt: 2, endReason: 'completed', series: [snapshot()], thresholds: [],
   agentSeries: [{ second: 1, agents: point.agents }], total: snapshot(), summary: summary(),
   events: [
     { kind: 'agent-joined', at: 1, agentId: 'a1', name: 'h' },
