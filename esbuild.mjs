@@ -34,6 +34,9 @@ await Promise.all([
   // The language server process: self-contained (TypeScript's parser and the YAML library included), because the
   // VS Code extension ships it without node_modules.
   build({ ...node, bundle: true, entryPoints: ['extension/language-server/main.ts'], outfile: 'dist/language-server.js' }),
+  // The dashboard page, for a webview: one script and one stylesheet, loaded under a strict CSP (no inline code).
+  build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, sourcemap: true, logLevel: 'warning',
+    entryPoints: { dashboard: 'webview/main.ts', 'dashboard-style': 'webview/dashboard.css' }, outdir: 'dist/webview' }),
 ]);
 
 if (withTests) {

@@ -28,15 +28,20 @@ export interface LocalClusterOptions {
   /** Worker threads of the local agent; every core by default. */
   workers?: number;
   log?: (line: string) => void;
+  /** Where the coordinator listens: 127.0.0.1 and a free port by default (`rookery coordinator --local-agent` sets them). */
+  host?: string;
+  port?: number;
+  /** The token clients and agents must present; a one-time random one by default. */
+  token?: string;
 }
 
 const AGENT_READY_TIMEOUT_MS = 15_000;
 
 export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
-  const token = generateToken();
+  const token = options.token ?? generateToken();
   // In-process, the cluster's own log lines are noise next to the progress line: events reach the user as run events.
   const log = options.log ?? (process.env.ROOKERY_DEBUG ? (line: string) => process.stderr.write(`${line}\n`) : () => undefined);
-  const service = await startCoordinatorService({ host: '127.0.0.1', port: 0, token, log });
+  const service = await startCoordinatorService({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, token, log });
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
