@@ -26,6 +26,7 @@ export function startDashboard(root: HTMLElement): void {
   const host: HostLink = new HostLink(api, {
     snapshot: ({ view }) => {
       store.applySnapshot(view);
+      ui.setRun(view.runId);
       const saved = ui.get().compareRunId;
       if (restoreCompare && saved !== undefined && view.compare?.runId !== saved && view.runs.some((r) => r.runId === saved)) {
         host.send({ type: 'dashboard/compare', runId: saved });

@@ -14,6 +14,11 @@ export interface UiState {
   hiddenSeries: string[];
   /** The run drawn beside this one, if the reader chose one. */
   compareRunId?: string;
+  /**
+   * Which run this panel shows (an id, not its data): VS Code hands this state to the extension's panel serializer
+   * after a window reload, and that is how a restored panel finds its run again.
+   */
+  runId?: string;
 }
 
 const DEFAULT: UiState = { tab: 'requests', hiddenSeries: [] };
@@ -30,6 +35,7 @@ export function readUiState(saved: unknown): UiState {
     : [];
   const state: UiState = { tab, hiddenSeries };
   if (typeof s.compareRunId === 'string' && s.compareRunId.length > 0) state.compareRunId = s.compareRunId;
+  if (typeof s.runId === 'string' && s.runId.length > 0 && s.runId.length <= 200) state.runId = s.runId;
   return state;
 }
 
@@ -60,8 +66,14 @@ export class UiStateStore {
 
   setCompareRun(runId: string | undefined): void {
     const next: UiState = { tab: this.state.tab, hiddenSeries: this.state.hiddenSeries };
+    if (this.state.runId !== undefined) next.runId = this.state.runId;
     if (runId !== undefined) next.compareRunId = runId;
     this.save(next);
+  }
+
+  /** Remembers the run the panel shows (from each snapshot); saved only when it changes. */
+  setRun(runId: string): void {
+    if (this.state.runId !== runId) this.save({ ...this.state, runId });
   }
 
   private save(next: UiState): void {

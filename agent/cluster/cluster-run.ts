@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { RookeryError } from '../common/errors';
 import { LoadShape, type Steerable } from '../controller/load-shape';
-import { stagesToTimeline } from '../plan/timeline';
+import { stagesToTimeline, timelineDuration } from '../plan/timeline';
 import type { AgentMessage, AgentSnapshot, CoordinatorMessage } from '../protocol/cluster';
 import type { RunEvent, RunInfo, RunRequest, RunResultData, RunStatusName, SeriesPoint } from '../protocol/control';
 import type { TimelinePoint } from '../protocol/plan';
@@ -191,7 +191,7 @@ export class ClusterRun extends EventEmitter<Events> {
         add: (n) => this.addUsers(n),
         remove: (n, options) => this.removeUsers(n, options?.force ?? false),
       };
-      this.shape = new LoadShape(steer, this.timeline);
+      this.shape = new LoadShape(steer, this.timeline, timelineDuration(this.request.stages, this.request.users));
       this.shape.start(() => void this.stop('completed'));
     } else if (this.request.users > 0) {
       this.addUsers(this.request.users);

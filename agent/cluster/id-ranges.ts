@@ -41,12 +41,20 @@ export function apportion(total: number, weights: readonly number[]): number[] {
 /**
  * Gives `count` new users, ids `nextId`..`nextId + count - 1`, to `agents` in proportion to their workers: each
  * agent one contiguous range, in the agents' order. Agents whose share is 0 are left out.
+ *
+ * With the users the agents already have (`users`), the new ones go where the whole would be furthest below its
+ * share: a ramp that adds one user at a time alternates between two equal agents instead of giving every user to
+ * the first (each single add alone would send its one user to the earliest agent on the tie).
  */
-export function splitUsers(count: number, nextId: number, agents: readonly { agentId: string; workers: number }[]): { assignments: IdAssignment[]; nextId: number } {
+export function splitUsers(
+  count: number,
+  nextId: number,
+  agents: readonly { agentId: string; workers: number; users?: number }[],
+): { assignments: IdAssignment[]; nextId: number } {
   checkWhole(nextId, 'nextId');
   if (nextId < 1) throw new RangeError(`user ids start at 1 (nextId ${nextId})`);
   if (count > 0 && agents.length === 0) throw new RangeError(`no agent to give ${count} users to`);
-  const shares = apportion(count, agents.map((a) => a.workers));
+  const shares = balancedShares(count, agents);
   const assignments: IdAssignment[] = [];
   let id = nextId;
   agents.forEach((agent, i) => {
@@ -56,6 +64,22 @@ export function splitUsers(count: number, nextId: number, agents: readonly { age
     id += n;
   });
   return { assignments, nextId: id };
+}
+
+/**
+ * `count` split so that existing + new users come as close as whole numbers allow to the workers' proportion: the
+ * whole's shares (largest remainder), then the new users over each agent's shortfall. A shortfall is never
+ * exceeded (a proportional share of `count ≤ Σ shortfalls` is at most the shortfall), and the result sums to `count`.
+ */
+function balancedShares(count: number, agents: readonly { workers: number; users?: number }[]): number[] {
+  const workers = agents.map((a) => a.workers);
+  const users = agents.map((a) => a.users ?? 0);
+  users.forEach((u, i) => checkWhole(u, `users of agent ${i}`));
+  const existing = users.reduce((a, b) => a + b, 0);
+  if (existing === 0 || count === 0) return apportion(count, workers);
+  const targets = apportion(existing + count, workers);
+  const shortfalls = targets.map((t, i) => Math.max(0, t - users[i]!));
+  return apportion(count, shortfalls);
 }
 
 /**

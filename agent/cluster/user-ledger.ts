@@ -104,11 +104,11 @@ export class UserLedger {
 
   /**
    * Plans (and records) `count` new users with the next ids, over the named live agents or all live ones, in
-   * proportion to workers.
+   * proportion to workers, topping up the agents furthest below their share first.
    */
   planAdd(count: number, agentIds?: readonly string[]): IdAssignment[] {
     const chosen = (agentIds ?? [...this.agents.keys()]).map((id) => this.agents.get(id)).filter((a): a is LedgerAgent => a !== undefined && a.live);
-    const { assignments, nextId } = splitUsers(count, this.nextIdValue, chosen);
+    const { assignments, nextId } = splitUsers(count, this.nextIdValue, chosen.map((a) => ({ agentId: a.agentId, workers: a.workers, users: this.target(a) })));
     this.nextIdValue = nextId;
     for (const assignment of assignments) this.give(assignment);
     return assignments;

@@ -2,6 +2,9 @@
  * Follows a load shape (a plan's stages as a timeline) by adding and removing users on the controller: at each
  * point the target count (running + queued) is moved to the point's count. Removal is graceful, as a ramp down
  * should be. One timer at a time, chained, whatever the number of points.
+ *
+ * The shape lasts until `endAt` (the stages' whole duration), which may be after its last point: a trailing `hold`
+ * adds time but no point, and a run must not end when the ramp before it does.
  */
 import type { TimelinePoint } from '../protocol/plan';
 
@@ -19,11 +22,17 @@ export class LoadShape {
   private finished = false;
   private onDone: (() => void) | undefined;
 
-  constructor(private readonly controller: Steerable, private readonly timeline: readonly TimelinePoint[]) {}
+  private readonly endAt: number;
 
-  /** Milliseconds from the start to the last point. */
+  /** `endAt`: ms from the start when the shape is done (default: its last point). */
+  constructor(private readonly controller: Steerable, private readonly timeline: readonly TimelinePoint[], endAt?: number) {
+    const lastPoint = timeline.length === 0 ? 0 : timeline[timeline.length - 1].at;
+    this.endAt = Math.max(lastPoint, endAt ?? 0);
+  }
+
+  /** Milliseconds from the start to the end of the shape. */
   get length(): number {
-    return this.timeline.length === 0 ? 0 : this.timeline[this.timeline.length - 1].at;
+    return this.endAt;
   }
 
   /** Starts following the timeline; `done` is called after the last point was applied. */
@@ -46,6 +55,10 @@ export class LoadShape {
       this.index++;
     }
     if (this.index >= this.timeline.length) {
+      if (elapsed < this.endAt) {
+        this.timer = setTimeout(() => this.next(), this.endAt - elapsed);
+        return;
+      }
       this.finished = true;
       this.onDone?.();
       return;

@@ -35,8 +35,9 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-// A nonce is a CSP base64-value; a source list entry is a host/scheme source. Anything else could smuggle a
-// directive (`;`) or a keyword (`'unsafe-inline'`) into the policy, so it is refused rather than escaped.
+// A nonce is a CSP base64-value; `cspSource` is a space-separated list of host/scheme sources, plus `'self'`
+// (code-server gives "'self' https://*.vscode-cdn.net"). Anything else could smuggle a directive (`;`), a keyword
+// (`'unsafe-inline'`) or a bare `*` into the policy, so it is refused rather than escaped.
 const NONCE = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
 const SOURCE = /^[A-Za-z][A-Za-z0-9+.-]*:(\/\/)?[^\s;,'"]+$|^[^\s;,'":]+(:\d+)?$/;
 
@@ -48,7 +49,8 @@ function refuse(what: string, value: string): never {
 
 /** Every directive the page needs, and `default-src 'none'` for the rest (frames, connections, workers...). */
 export function dashboardCsp(cspSource: string, nonce: string): string {
-  if (!SOURCE.test(cspSource)) refuse('cspSource', cspSource);
+  const sources = cspSource.split(' ');
+  if (sources.some((source) => source !== "'self'" && (!SOURCE.test(source) || /^\*/.test(source)))) refuse('cspSource', cspSource);
   if (!NONCE.test(nonce)) refuse('nonce', nonce);
   return [
     "default-src 'none'",

@@ -97,6 +97,7 @@ export class LiveRun {
   private tables: DashboardTables | undefined;
   private recentP99: number | null = null;
   private disposed = false;
+  private lostReason: string | undefined;
 
   constructor(options: LiveRunOptions) {
     this.runId = options.runId;
@@ -130,7 +131,7 @@ export class LiveRun {
 
   /** Takes one push; returns false when it is not about this run (a cluster status still updates agent states). */
   handle(push: ControlPush): boolean {
-    if (this.disposed) return false;
+    if (this.disposed || this.lostReason !== undefined) return false;
     switch (push.type) {
       case 'run/point':
         if (push.point.runId !== this.runId) return false;
@@ -208,6 +209,25 @@ export class LiveRun {
   setCompare(compare: ComparedRun | undefined): void {
     this.compare = compare;
     this.stream.send((seq) => (compare === undefined ? { type: 'dashboard/compare', seq } : { type: 'dashboard/compare', seq, compare }));
+  }
+
+  /**
+   * The run ended without a result (the connection to its coordinator was lost, or the result never came): status
+   * `error`, the clock stopped, and the reason among the warnings, sent at once. Later pushes are ignored.
+   */
+  markLost(reason: string): void {
+    if (this.finished || this.disposed || this.lostReason !== undefined) return;
+    this.lostReason = reason;
+    this.status = 'error';
+    this.endedAt = this.now();
+    this.warnings.note(`the run was lost: ${reason}`);
+    this.stream.changed();
+    this.stream.flush();
+  }
+
+  /** Why the run was lost, if it was (see markLost). */
+  get lost(): string | undefined {
+    return this.lostReason;
   }
 
   /** Sends the pending update now, whatever the throttle. */

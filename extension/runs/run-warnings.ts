@@ -19,6 +19,7 @@ export class RunWarnings {
   private commandFailures = 0;
   private lastCommandFailure: { command: string; agentId: string; message: string } | undefined;
   private readonly thresholds = new Map<string, string>();
+  private readonly notes: string[] = [];
 
   /** Counts one event; returns true when it changes the warnings. */
   add(event: RunEvent): boolean {
@@ -66,8 +67,13 @@ export class RunWarnings {
     return this.userErrors;
   }
 
+  /** A sentence of the extension's own (why a run was lost), shown first. */
+  note(sentence: string): void {
+    if (!this.notes.includes(sentence)) this.notes.push(sentence);
+  }
+
   sentences(): string[] {
-    const out: string[] = [];
+    const out: string[] = [...this.notes];
     for (const [agentId, l] of this.lost) {
       out.push(
         `agent ${l.name} (${agentId}) was lost with ${l.users} user${l.users === 1 ? '' : 's'} (on agent loss: ${l.policy})` +

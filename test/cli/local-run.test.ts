@@ -18,6 +18,19 @@ export default scenario({
   },
 });`;
 
+test('a plan that ends with a hold runs until the hold is over, not until the ramp before it ends', async () => {
+  const file = dir.write('waiting-hold.scenario.ts', WAITING);
+  const t0 = Date.now();
+  const result = await runLocally(runConfig(file, {
+    users: 0,
+    stages: [{ kind: 'ramp', to: 2, duration: 300 }, { kind: 'hold', duration: 1500 }],
+  }), { workers: 1 });
+  const elapsed = Date.now() - t0;
+  assert.equal(result.endReason, 'completed');
+  assert.ok(elapsed >= 1800 && elapsed < 8000, `ramp 0.3 s + hold 1.5 s, took ${elapsed} ms`);
+  assert.equal(result.summary.users.started, 2);
+});
+
 test('follows stages: ramps up, holds, ramps down, then ends by itself', async () => {
   const file = dir.write('waiting.scenario.ts', WAITING);
   const t0 = Date.now();

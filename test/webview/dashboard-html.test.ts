@@ -57,11 +57,13 @@ describe('dashboardHtml', () => {
     for (const nonce of ['', 'short', "abc' 'unsafe-inline", 'aaaaaaaaaaaaaaaaaaaaaa; script-src *', 'aaaaaaaaaaaaaaaa aaaa']) {
       assert.throws(() => dashboardHtml({ ...options, nonce }), (e: Error & { code?: string }) => e.code === 'ROOKERY_INTERNAL' && /invalid nonce/.test(e.message), nonce);
     }
-    for (const cspSource of ['', "'unsafe-inline'", 'https://a.example; script-src *', 'https://a.example *', 'x,y']) {
+    for (const cspSource of ['', "'unsafe-inline'", 'https://a.example; script-src *', 'https://a.example *', '*', 'x,y', "'self' 'unsafe-eval'", 'a  b']) {
       assert.throws(() => dashboardCsp(cspSource, options.nonce), /invalid cspSource/, cspSource);
     }
     assert.doesNotThrow(() => dashboardCsp('vscode-webview://abc123', options.nonce));
     assert.doesNotThrow(() => dashboardCsp('http://127.0.0.1:4567', options.nonce));
+    // What code-server 4.100 gives as webview.cspSource.
+    assert.match(dashboardCsp("'self' https://*.vscode-cdn.net", options.nonce), /style-src 'self' https:\/\/\*\.vscode-cdn\.net;/);
   });
 });
 

@@ -149,7 +149,8 @@ describe('dashboard page (headless Chromium)', () => {
     );
     assert.deepEqual(result.thresholds.map((t) => t.ok), [true, false]);
     assert.match((await page.page.locator('button[data-tab="thresholds"]').textContent()) ?? '', /Thresholds \(1 ✗\)/);
-    assert.deepEqual(await page.state(), { tab: 'thresholds', hiddenSeries: [] }, 'the chosen tab is saved, and nothing else');
+    assert.deepEqual(await page.state(), { tab: 'thresholds', hiddenSeries: [], runId: view.runId },
+      'the chosen tab and the id of the run shown (for the panel serializer) are saved, and nothing else');
     assert.deepEqual(page.errors, []);
   });
 
@@ -280,7 +281,7 @@ describe('dashboard page (headless Chromium)', () => {
     for (const chart of ['latency', 'users', 'errors', 'utilization']) assert.ok(charts[chart].some((d) => d.key.endsWith('~compare')), chart);
     assert.equal(await page.page.locator('.compare-note').textContent(), `dashed lines: ${other.title}`);
     assert.equal((await page.hook()).pointsHeld, view.points.length * 2);
-    assert.deepEqual(await page.state(), { tab: 'requests', hiddenSeries: [], compareRunId: other.runId });
+    assert.deepEqual(await page.state(), { tab: 'requests', hiddenSeries: [], compareRunId: other.runId, runId: view.runId });
 
     // A restored page asks for the saved comparison once its first snapshot does not carry it.
     const restored = await session.open({ state: { tab: 'errors', hiddenSeries: ['latency:p50'], compareRunId: other.runId } });

@@ -71,6 +71,27 @@ describe('splitUsers', () => {
     assert.deepEqual(splitUsers(0, 5, []), { assignments: [], nextId: 5 });
   });
 
+  test('one user at a time (a ramp) alternates over equal agents, and tops up the agent furthest below its share', () => {
+    const users = [0, 0];
+    let nextId = 1;
+    const owners: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const split = splitUsers(1, nextId, [{ agentId: 'a0', workers: 1, users: users[0] }, { agentId: 'a1', workers: 1, users: users[1] }]);
+      nextId = split.nextId;
+      for (const a of split.assignments) {
+        users[Number(a.agentId.slice(1))] += a.count;
+        owners.push(a.agentId);
+      }
+    }
+    assert.deepEqual(owners, ['a0', 'a1', 'a0', 'a1', 'a0', 'a1']);
+    // 1 and 2 workers holding 5 and 0 users: 4 new users all go to the second (9 users → 3 and 6).
+    assert.deepEqual(splitUsers(4, 6, [{ agentId: 'a0', workers: 1, users: 5 }, { agentId: 'a1', workers: 2, users: 0 }]).assignments,
+      [{ agentId: 'a1', ranges: [{ from: 6, to: 9 }], count: 4 }]);
+    // Already over its share, an agent gets nothing until the others catch up.
+    assert.deepEqual(splitUsers(2, 20, [{ agentId: 'a0', workers: 1, users: 10 }, { agentId: 'a1', workers: 1, users: 0 }]).assignments,
+      [{ agentId: 'a1', ranges: [{ from: 20, to: 21 }], count: 2 }]);
+  });
+
   test('rejects bad input', () => {
     assert.throws(() => splitUsers(3, 1, []), /no agent/);
     assert.throws(() => splitUsers(3, 0, agents([1])), /start at 1/);

@@ -45,3 +45,19 @@ test('steers from the actual count (users that ended on their own are topped up)
   assert.deepEqual(fake.log, ['+3', '+2']);
   assert.equal(done, false);
 });
+
+test('a trailing hold keeps the shape going after its last point, until the stages end', async () => {
+  const fake = new FakeController();
+  // ramp to 2 users by 20 ms, then hold: the stages last 150 ms although the last point is at 20 ms.
+  const shape = new LoadShape(fake, [
+    { at: 0, users: 0 },
+    { at: 10, users: 1 },
+    { at: 20, users: 2 },
+  ], 150);
+  assert.equal(shape.length, 150);
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => shape.start(resolve));
+  const took = performance.now() - t0;
+  assert.ok(took >= 145, `done only when the hold is over (${took.toFixed(0)} ms)`);
+  assert.deepEqual(fake.log, ['+1', '+1']);
+});

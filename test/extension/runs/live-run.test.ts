@@ -322,4 +322,31 @@ describe('LiveRun messages', () => {
     run.dispose();
     assert.equal(run.handle({ type: 'run/point', point: synthetic.point(2) }), false, 'a disposed run takes nothing');
   });
+
+  test('a lost run: status error, the clock stopped, the reason among the warnings, sent at once; later pushes ignored', () => {
+    let now = 0;
+    const synthetic = new SyntheticRun('run-lost');
+    now = synthetic.origin * 1000;
+    const { run, messages, problems } = follow({ runId: synthetic.runId, startedAt: now, now: () => now });
+    run.handle({ type: 'run/point', point: synthetic.point(0, { requests: { a: [1000] }, users: 2 }) });
+    run.flush();
+    now += 5000;
+    run.markLost('the connection to the coordinator closed');
+    const last = messages[messages.length - 1];
+    assert.equal(last.type, 'dashboard/update');
+    if (last.type !== 'dashboard/update') return;
+    assert.equal(last.tables.status, 'error');
+    assert.equal(last.endedAt, now);
+    assert.ok(last.tables.warnings[0].includes('the run was lost: the connection to the coordinator closed'), last.tables.warnings.join('\n'));
+    assert.equal(run.lost, 'the connection to the coordinator closed');
+    now += 60_000;
+    assert.equal(run.headline().elapsedMs, 5000, 'the clock stopped when the run was lost');
+    assert.equal(run.headline().status, 'error');
+    const count = messages.length;
+    assert.equal(run.handle({ type: 'run/point', point: synthetic.point(1) }), false, 'a lost run takes nothing more');
+    run.markLost('again');
+    run.flush();
+    assert.equal(messages.length, count);
+    assert.deepEqual(problems, []);
+  });
 });
