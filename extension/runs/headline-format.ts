@@ -2,7 +2,7 @@
  * How a run's headline figures read in the sidebar and the status bar: compact numbers ("1.2k req/s"), latencies
  * in ms or s, elapsed time as a clock, and the run's status in words. One place, so the two never disagree.
  */
-import type { RunStatusName } from '../../agent/protocol/control';
+import type { RunResultData, RunStatusName } from '../../agent/protocol/control';
 import type { RunHeadline } from './live-run';
 
 /** 0, 7, 12.5 → "12", 1234 → "1.2k", 12_345 → "12k", 1_500_000 → "1.5M": three significant figures at most. */
@@ -38,8 +38,20 @@ export function formatElapsed(ms: number): string {
 }
 
 /** The status in words; `lost` when the extension lost the run (the coordinator went away before its end). */
-export function statusText(status: RunStatusName, lost = false): string {
+/** Why a run ended, in the words the Run view uses for past runs too. */
+export const END_REASON_TEXT: Record<RunResultData['endReason'], string> = {
+  completed: 'completed',
+  duration: 'completed',
+  stopped: 'stopped',
+  aborted: 'aborted',
+  error: 'error',
+  thresholds: 'stopped by a threshold',
+};
+
+/** The status word; a finished run says how it ended ("stopped", "completed") when `endReason` is known. */
+export function statusText(status: RunStatusName, lost = false, endReason?: RunResultData['endReason']): string {
   if (lost) return 'lost';
+  if (status === 'finished' && endReason !== undefined) return END_REASON_TEXT[endReason];
   switch (status) {
     case 'idle':
       return 'idle';

@@ -54,6 +54,8 @@ export interface RunHeadline {
   runId: string;
   title: string;
   status: RunStatusName;
+  /** Why the run ended, once its result arrived. */
+  endReason?: RunResultData['endReason'];
   users: number;
   /** Requests per second of the last second; over the whole run once it has ended. */
   rps: number;
@@ -192,6 +194,7 @@ export class LiveRun {
       runId: this.runId,
       title: this.title,
       status: this.status,
+      ...(this.result ? { endReason: this.result.endReason } : {}),
       users: ended ? (this.result?.summary.users.active ?? 0) : (last?.users ?? 0),
       rps: ended ? tables.total.rps : last && last.span === 1 ? last.okRps + last.failedRps : 0,
       p99: ended ? (tables.total.count > 0 ? tables.total.p99 : null) : this.recentP99,

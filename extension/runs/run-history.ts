@@ -95,11 +95,12 @@ export function fileNameOf(runId: string): string {
   return `${runId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200)}.json`;
 }
 
-function entryOf(file: string, result: RunResultData): HistoryEntry {
+/** A run's line in the list of past runs, from its result (`title`: the name it was followed under, else its file's). */
+export function entryOf(file: string, result: RunResultData, title = titleOf(result)): HistoryEntry {
   const total = result.summary.total;
   return {
     runId: result.runId,
-    title: titleOf(result),
+    title,
     startedAt: result.startedAt,
     status: runStatusOf(result),
     file,

@@ -4,8 +4,7 @@
  * past runs the Run view shows: this session's first, newest first, then the workspace's history on disk.
  */
 import type { LiveRun } from './live-run';
-import { runStatusOf } from './result-view';
-import type { HistoryEntry } from './run-history';
+import { entryOf, type HistoryEntry } from './run-history';
 
 export const DEFAULT_SESSION_RUNS = 10;
 
@@ -71,25 +70,7 @@ export class SessionRuns {
 /** A run of this session as a history entry: from its result, or — a lost run has none — from what was received. */
 export function entryOfLiveRun(live: LiveRun, file: string, lost?: LostRun): HistoryEntry {
   const result = live.runResult;
-  if (result) {
-    const total = result.summary.total;
-    return {
-      runId: live.runId,
-      title: live.title,
-      startedAt: result.startedAt,
-      status: runStatusOf(result),
-      file,
-      endedAt: result.endedAt,
-      endReason: result.endReason,
-      durationMs: Math.max(0, result.endedAt - result.startedAt),
-      requests: total.count,
-      failed: total.failed,
-      rps: total.rps,
-      p99: total.count > 0 ? total.p99 : null,
-      errorPct: total.errorPct,
-      thresholdsOk: result.thresholds.length > 0 ? result.thresholds.every((t) => t.ok) : null,
-    };
-  }
+  if (result) return entryOf(file, result, live.title);
   const view = live.view();
   const total = view.tables.total;
   const elapsedMs = lost?.elapsedMs ?? live.headline().elapsedMs;

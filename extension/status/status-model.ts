@@ -48,7 +48,7 @@ export class StatusBarModel {
     return {
       visible: true,
       text: `${icon} Rookery: ${headlineSummary(h)}`,
-      tooltip: `${h.title} — ${statusText(h.status)} (${formatElapsed(h.elapsedMs)})\nClick to open the dashboard`,
+      tooltip: `${h.title} — ${statusText(h.status, false, h.endReason)} (${formatElapsed(h.elapsedMs)})\nClick to open the dashboard`,
       warning,
       runId: h.runId,
     };

@@ -4,8 +4,7 @@
  * each labelled with its title and described by when it ran, how it ended and its throughput. Labels are fixed
  * words and ids are stable, so the tree keeps its state and the end-to-end tests find items by label.
  */
-import type { RunResultData } from '../../agent/protocol/control';
-import { formatCount, formatElapsed, formatLatency, headlineSummary, statusText } from '../runs/headline-format';
+import { END_REASON_TEXT, formatCount, formatElapsed, formatLatency, headlineSummary, statusText } from '../runs/headline-format';
 import type { RunHeadline } from '../runs/live-run';
 import type { HistoryEntry } from '../runs/run-history';
 
@@ -59,8 +58,8 @@ export function currentRunNode(h: RunHeadline): CurrentRunNode {
     id: CURRENT_RUN_ID,
     runId: h.runId,
     label: h.title,
-    description: statusText(h.status),
-    tooltip: `${h.title} — ${statusText(h.status)}\n${headlineSummary(h)}\nelapsed ${formatElapsed(h.elapsedMs)}\nrun ${h.runId}`,
+    description: statusText(h.status, false, h.endReason),
+    tooltip: `${h.title} — ${statusText(h.status, false, h.endReason)}\n${headlineSummary(h)}\nelapsed ${formatElapsed(h.elapsedMs)}\nrun ${h.runId}`,
     warning: h.status === 'error' || h.errors > 0,
     running,
   };
@@ -83,14 +82,6 @@ export function pastGroupNode(count: number): PastGroupNode {
   return node;
 }
 
-const END_REASONS: Record<RunResultData['endReason'], string> = {
-  completed: 'completed',
-  duration: 'completed',
-  stopped: 'stopped',
-  aborted: 'aborted',
-  error: 'error',
-  thresholds: 'stopped by a threshold',
-};
 
 /** Every past run, in the order given (the last run of the session included once it has ended). */
 export function pastRunNodes(entries: readonly HistoryEntry[], now: number): PastRunNode[] {
@@ -99,7 +90,7 @@ export function pastRunNodes(entries: readonly HistoryEntry[], now: number): Pas
 }
 
 export function pastRunNode(entry: HistoryEntry, now: number): PastRunNode {
-  const ended = END_REASONS[entry.endReason] ?? entry.endReason;
+  const ended = END_REASON_TEXT[entry.endReason] ?? entry.endReason;
   const thresholds = entry.thresholdsOk === null ? '' : entry.thresholdsOk ? ' · thresholds ✓' : ' · thresholds ✗';
   const description = `${formatWhen(entry.startedAt, now)} · ${ended} · ${formatCount(entry.rps)} req/s${entry.failed > 0 ? ` · ${formatPercent(entry.errorPct)} errors` : ''}${thresholds}`;
   const tooltip = [

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResultData } from '../../../agent/protocol/control';
-import type { DashboardView, HostMessage, RunListing } from '../../../agent/protocol/dashboard';
+import type { HostMessage, RunListing } from '../../../agent/protocol/dashboard';
 import { parseHostMessage } from '../../../agent/protocol/validate-dashboard';
 import { panelTitle, routePageMessage, statusOfMessage, withDeadline, type RouterDeps, type RunSource } from '../../../extension/dashboard/panel-router';
 import { StaticRun } from '../../../extension/dashboard/static-run';
@@ -12,41 +12,8 @@ import { compareFromHistory, compareLive } from '../../../extension/runs/compare
 import { LiveRun } from '../../../extension/runs/live-run';
 import { RunHistory } from '../../../extension/runs/run-history';
 import { pushesOf, realRun } from '../../helpers/run-data';
+import { PageMirror } from '../../helpers/page-mirror';
 
-/** The page's side, as dashboard.ts describes it: applies snapshots, updates and compares in seq order. */
-class PageMirror {
-  view: DashboardView | undefined;
-  lastSeq = -1;
-  gaps = 0;
-
-  apply(message: HostMessage): void {
-    const m = parseHostMessage(structuredClone(message));
-    if (m.type === 'dashboard/snapshot') {
-      this.view = m.view;
-      this.lastSeq = m.seq;
-      return;
-    }
-    if (this.view === undefined || m.seq <= this.lastSeq) return;
-    if (m.seq !== this.lastSeq + 1) this.gaps++;
-    this.lastSeq = m.seq;
-    if (m.type === 'dashboard/compare') {
-      if (m.compare === undefined) delete this.view.compare;
-      else this.view.compare = m.compare;
-      return;
-    }
-    let points = this.view.points;
-    for (const p of m.points) {
-      const i = points.findIndex((q) => q.second === p.second && q.span === p.span);
-      if (i >= 0) points[i] = p;
-      else points.push(p);
-    }
-    points.sort((a, b) => a.second - b.second);
-    if (m.compacted) points = [...m.compacted.points, ...points.filter((p) => p.second >= m.compacted!.upTo)];
-    this.view.points = points;
-    this.view.tables = m.tables;
-    if (m.endedAt !== undefined) this.view.endedAt = m.endedAt;
-  }
-}
 
 /** A panel without VS Code: the router's answers and the source's messages, posted in order to a mirror. */
 function panelOf(source: RunSource, deps: RouterDeps) {

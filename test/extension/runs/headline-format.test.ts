@@ -32,6 +32,10 @@ test('statusText and usersText', () => {
   assert.equal(statusText('terminating'), 'stopping');
   assert.equal(statusText('running', true), 'lost');
   assert.equal(statusText('finished'), 'finished');
+  assert.equal(statusText('finished', false, 'stopped'), 'stopped', 'a finished run says how it ended, as past runs do');
+  assert.equal(statusText('finished', false, 'duration'), 'completed');
+  assert.equal(statusText('finished', false, 'thresholds'), 'stopped by a threshold');
+  assert.equal(statusText('running', false, 'stopped'), 'running', 'the end reason only matters once finished');
   assert.equal(usersText(1), '1 user');
   assert.equal(usersText(50), '50 users');
 });

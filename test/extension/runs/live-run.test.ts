@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AgentInfo, ClusterStatus, ControlPush, RunResultData } from '../../../agent/protocol/control';
-import type { DashboardPoint, DashboardView, HostMessage, RequestTableRow } from '../../../agent/protocol/dashboard';
+import type { DashboardPoint, HostMessage, RequestTableRow } from '../../../agent/protocol/dashboard';
 import type { RequestRow } from '../../../agent/protocol/summary';
 import { finePoint } from '../../../extension/runs/dashboard-point';
 import { LiveRun } from '../../../extension/runs/live-run';
@@ -9,41 +9,8 @@ import { originOfResult } from '../../../extension/runs/result-view';
 import { parseHostMessage } from '../../../agent/protocol/validate-dashboard';
 import { OTHER_NAME } from '../../../extension/runs/name-cap';
 import { pushesOf, realRun, seriesPoints, SyntheticRun, spread } from '../../helpers/run-data';
+import { PageMirror } from '../../helpers/page-mirror';
 
-/** The page's side of the protocol, as dashboard.ts describes it: mirrors exactly what it is sent. */
-class PageMirror {
-  view: DashboardView | undefined;
-  lastSeq = -1;
-  gaps = 0;
-
-  apply(message: HostMessage): void {
-    const m = structuredClone(message); // what postMessage does
-    if (m.type === 'dashboard/snapshot') {
-      this.view = m.view;
-      this.lastSeq = m.seq;
-      return;
-    }
-    if (this.view === undefined) return;
-    if (m.seq !== this.lastSeq + 1) this.gaps++;
-    this.lastSeq = m.seq;
-    if (m.type === 'dashboard/compare') {
-      if (m.compare === undefined) delete this.view.compare;
-      else this.view.compare = m.compare;
-      return;
-    }
-    let points = this.view.points;
-    for (const p of m.points) {
-      const i = points.findIndex((q) => q.second === p.second && q.span === p.span);
-      if (i >= 0) points[i] = p;
-      else points.push(p);
-    }
-    points.sort((a, b) => a.second - b.second);
-    if (m.compacted) points = [...m.compacted.points, ...points.filter((p) => p.second >= m.compacted!.upTo)];
-    this.view.points = points;
-    this.view.tables = m.tables;
-    if (m.endedAt !== undefined) this.view.endedAt = m.endedAt;
-  }
-}
 
 function row(r: RequestRow): RequestTableRow {
   return { name: r.name, count: r.count, failed: r.failed, rps: r.rps, p50: r.p50, p90: r.p90, p99: r.p99, max: r.max, errorPct: r.errorPct };
