@@ -206,8 +206,7 @@ describe('the packaged extension in VS Code (code-server)', { skip: skipReason()
 
     await clickRowAction(paneRow(await plansPane(), PLAN_ROW), 'Run Plan');
     await waitFor('the Run view to show the run running', async () => /\brunning\b/i.test(await rowText(await currentRunRow())), 20_000);
-    // A ramp adds one user at a time, and each single user goes to the first agent (id-ranges: ties to the earlier
-    // agent); a batch of users is split over both, so the remote agent gets some of these.
+    // Users added while the run goes are split over both agents (each topping up the one furthest below its share).
     await clickRowAction(await currentRunRow(), 'Add Users…');
     await answerInputBox(page, '4', /add|users/i);
     const users = await waitFor(`the Agents view to show users on ${REMOTE_NAME}`, async () => {
@@ -255,5 +254,32 @@ describe('the packaged extension in VS Code (code-server)', { skip: skipReason()
       seen.push((await page.locator('.marker-widget').first().innerText({ timeout: 2_000 })).replace(/\s+/g, ' ').trim());
     }
     console.log(`problems in the edited plan: ${[...new Set(seen)].join(' | ')}`);
+  });
+
+  step('a dashboard survives a window reload: the restored panel shows its run again, from the saved history', async () => {
+    await e2e.runCommand(page, 'File: Revert File'); // the edits above: no "unsaved changes" prompt on reload
+    await e2e.openViewContainer(page, 'Rookery');
+    await clickRowAction(await currentRunRow(), 'Open Dashboard');
+    const before = await waitFor('the last run\'s dashboard', async () => {
+      const f = await readFigures(page);
+      return f && f.rps > 0 && (await readDashboardStatus(page)) === 'finished' ? f : undefined;
+    }, 20_000);
+    await page.reload();
+    await e2e.waitForWorkbench(page);
+    // The extension restarts with the window: the runs are no longer followed, so each panel is revived from the run
+    // id its page kept (UI state) and the result saved on disk when the run finished. A restored panel's page loads
+    // when its tab is shown: show each dashboard tab and read what it holds.
+    const tabs = page.locator('.tabs-container .tab').filter({ hasText: /\(finished\)/ });
+    await waitFor('the dashboard tabs restored', async () => (await tabs.count()) > 0, 30_000);
+    const restored: Record<string, number>[] = [];
+    for (let i = 0; i < (await tabs.count()); i++) {
+      await tabs.nth(i).click();
+      restored.push(await waitFor(`restored dashboard ${i + 1} to show its run`, async () => {
+        const f = await readFigures(page);
+        return f && (await readDashboardStatus(page)) === 'finished' ? f : undefined;
+      }, 30_000));
+    }
+    console.log(`dashboard before reload: ${JSON.stringify(before)}; restored: ${JSON.stringify(restored)}`);
+    assert.ok(restored.some((f) => f.rps === before.rps), 'the run shown before the reload is shown again, with the same whole-run req/s');
   });
 });
