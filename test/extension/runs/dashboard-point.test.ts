@@ -50,8 +50,8 @@ describe('dashboard points from a real run', () => {
         assert.equal(a.utilization, Math.max(sp.agents[k].utilization.eventLoop, sp.agents[k].utilization.cpu));
       }
     }
-    const busy = result.series.find((s) => Object.keys(s.requests).length > 0);
-    assert.ok(busy && busy.errors.http, 'the 404s show as http errors');
+    // Not necessarily in the first busy second: under load a user may not reach its first 404 before it ends.
+    assert.ok(result.series.some((s) => s.errors.http), 'the 404s show as http errors');
   });
 
   test('one coarse point over every second has the run total: exact percentiles, rates over the span', () => {
