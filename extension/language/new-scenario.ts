@@ -1,19 +1,17 @@
 /**
  * "Rookery: New Scenario": asks for a name, writes `<name>.scenario.ts`, `<name>.plan.yaml` and (when the folder
- * has none) a tsconfig.json pointing `rookery` at the types shipped with the extension, then opens the scenario.
+ * has none) a tsconfig.json pointing `rookery` at a copy of the types shipped with the extension
+ * (`.rookery/types/rookery.d.ts`, kept up to date by workspace-types.ts), then opens the scenario.
  * The files' contents come from scenario-template.ts; this only asks, checks and writes. An existing file is never
  * replaced without the user saying so.
  */
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../ids';
 import type { Services } from '../services';
-import { planFileName, scenarioFileName, scenarioFiles, scenarioNameProblem, TSCONFIG_FILE_NAME } from './scenario-template';
+import { planFileName, scenarioFileName, scenarioFiles, scenarioNameProblem, TSCONFIG_FILE_NAME, WORKSPACE_TYPES_FILE } from './scenario-template';
+import { readShippedTypes, refreshWorkspaceTypes } from './workspace-types';
 
-/** The declarations the build emits beside the bundles (dist/types/api.d.ts). */
-export function shippedTypesPath(extensionPath: string): string {
-  return join(extensionPath, 'dist', 'types', 'api.d.ts');
-}
+export { shippedTypesPath } from './shipped-types';
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -67,9 +65,11 @@ async function newScenario(s: Services, arg: unknown): Promise<void> {
     validateInput: (value) => scenarioNameProblem(value.trim()),
   });
   if (name === undefined) return;
-  const files = scenarioFiles(name.trim(), shippedTypesPath(s.extension.extensionPath), await exists(vscode.Uri.joinPath(folder, TSCONFIG_FILE_NAME)));
+  const declarations = await readShippedTypes(s.extension.extensionPath);
+  const files = scenarioFiles(name.trim(), declarations, await exists(vscode.Uri.joinPath(folder, TSCONFIG_FILE_NAME)));
   const taken: string[] = [];
-  for (const file of files) if (await exists(vscode.Uri.joinPath(folder, file.name))) taken.push(file.name);
+  // The declarations are the extension's own copy: replaced without asking.
+  for (const file of files) if (file.name !== WORKSPACE_TYPES_FILE && (await exists(vscode.Uri.joinPath(folder, file.name)))) taken.push(file.name);
   if (taken.length > 0) {
     const choice = await vscode.window.showWarningMessage(
       `${taken.join(' and ')} already ${taken.length === 1 ? 'exists' : 'exist'} in ${folder.fsPath}. Replace ${taken.length === 1 ? 'it' : 'them'}?`,
@@ -81,7 +81,9 @@ async function newScenario(s: Services, arg: unknown): Promise<void> {
   const written: string[] = [];
   try {
     for (const file of files) {
-      await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, file.name), new TextEncoder().encode(file.content));
+      const uri = vscode.Uri.joinPath(folder, file.name);
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(file.content));
       written.push(file.name);
     }
   } catch (error) {
@@ -95,6 +97,7 @@ async function newScenario(s: Services, arg: unknown): Promise<void> {
 }
 
 export function registerNewScenarioCommand(s: Services): vscode.Disposable[] {
+  void refreshWorkspaceTypes(s);
   return [
     vscode.commands.registerCommand(COMMANDS.newScenario, async (arg?: unknown) => {
       try {

@@ -1,7 +1,9 @@
 /**
  * What "Rookery: New Scenario" writes: a small working HTTP scenario (two variables, against the demo target), a
- * plan that runs it, and a tsconfig.json that maps `rookery` to the type declarations shipped with the extension,
- * so the scenario type-checks in a new workspace without `npm install`. Plain strings in and out (no vscode), so
+ * plan that runs it, and a tsconfig.json that maps `rookery` to a copy of the type declarations shipped with the
+ * extension in the workspace (`.rookery/types/rookery.d.ts`), so the scenario type-checks in a new workspace without
+ * `npm install`. A copy, not the extension's own file: the extension's folder changes with every update, and a
+ * tsconfig pointing into it would break; the copy is refreshed when the extension starts (workspace-types.ts). Plain strings in and out (no vscode), so
  * the tests compile, validate and type-check exactly what the command writes.
  *
  * Without @types/node in the workspace, the tsconfig's `lib` adds DOM for the globals a scenario commonly uses
@@ -35,6 +37,8 @@ export function planFileName(name: string): string {
 }
 
 export const TSCONFIG_FILE_NAME = 'tsconfig.json';
+/** Where the workspace's copy of the `rookery` declarations lives, relative to the folder. */
+export const WORKSPACE_TYPES_FILE = '.rookery/types/rookery.d.ts';
 
 export function scenarioSource(name: string): string {
   return `/**
@@ -95,8 +99,8 @@ thresholds:
 }
 
 /**
- * The tsconfig.json: `rookery` → `typesPath` (the extension's dist/types/api.d.ts, absolute). Forward slashes,
- * which TypeScript reads on every platform and which need no escaping in JSON.
+ * The tsconfig.json: `rookery` → `typesPath` (the workspace's copy, `./.rookery/types/rookery.d.ts`). Forward
+ * slashes, which TypeScript reads on every platform and which need no escaping in JSON.
  */
 export function tsconfigSource(typesPath: string): string {
   const config = {
@@ -124,16 +128,20 @@ export interface TemplateFile {
 }
 
 /**
- * Every file of a new scenario, in writing order; the tsconfig only when the folder has none (`hasTsconfig`).
- * Throws a RangeError for a name that scenarioNameProblem refuses.
+ * Every file of a new scenario, in writing order; when the folder has no tsconfig (`hasTsconfig`), the tsconfig and
+ * the copy of the shipped declarations (`declarations`: the text of the extension's dist/types/api.d.ts) it points
+ * at. Throws a RangeError for a name that scenarioNameProblem refuses.
  */
-export function scenarioFiles(name: string, typesPath: string, hasTsconfig: boolean): TemplateFile[] {
+export function scenarioFiles(name: string, declarations: string, hasTsconfig: boolean): TemplateFile[] {
   const problem = scenarioNameProblem(name);
   if (problem !== undefined) throw new RangeError(`invalid scenario name ${JSON.stringify(name)}: ${problem}`);
   const files: TemplateFile[] = [
     { name: scenarioFileName(name), content: scenarioSource(name) },
     { name: planFileName(name), content: planSource(name) },
   ];
-  if (!hasTsconfig) files.push({ name: TSCONFIG_FILE_NAME, content: tsconfigSource(typesPath) });
+  if (!hasTsconfig) {
+    files.push({ name: TSCONFIG_FILE_NAME, content: tsconfigSource(`./${WORKSPACE_TYPES_FILE}`) });
+    files.push({ name: WORKSPACE_TYPES_FILE, content: declarations });
+  }
   return files;
 }

@@ -11,7 +11,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startProcess, stopAll, waitForOutput, type RookeryProcess } from '../helpers/cluster-processes';
@@ -281,5 +281,25 @@ describe('the packaged extension in VS Code (code-server)', { skip: skipReason()
     }
     console.log(`dashboard before reload: ${JSON.stringify(before)}; restored: ${JSON.stringify(restored)}`);
     assert.ok(restored.some((f) => f.rps === before.rps), 'the run shown before the reload is shown again, with the same whole-run req/s');
+  });
+
+  step('New Scenario writes a scenario, its plan, a tsconfig and the rookery types into the workspace', async () => {
+    await page.keyboard.press('F1');
+    const widget = page.locator('.quick-input-widget');
+    const input = widget.locator('input').first();
+    await input.fill('>Rookery: New Scenario');
+    await widget.getByRole('option', { name: 'Rookery: New Scenario' }).first().click();
+    // The name box comes pre-filled with a free default name: replace it.
+    await waitFor('the New Scenario name box', async () =>
+      (await widget.isVisible()) && /name for the scenario/i.test(await widget.innerText()) && (await input.inputValue()) !== '', 15_000);
+    await input.fill('e2e_new');
+    await input.press('Enter');
+    const files = ['e2e_new.scenario.ts', 'e2e_new.plan.yaml', 'tsconfig.json', '.rookery/types/rookery.d.ts'];
+    await waitFor('the new files on disk', async () => files.every((f) => existsSync(join(workspace.dir, f))), 15_000);
+    await page.locator('.tabs-container .tab', { hasText: 'e2e_new.scenario.ts' }).waitFor({ timeout: 15_000 });
+    await paneRow(await plansPane(), /e2e_new\.plan\.yaml/).waitFor({ timeout: 20_000 });
+    const written = JSON.parse(readFileSync(join(workspace.dir, 'tsconfig.json'), 'utf8'));
+    assert.deepEqual(written.compilerOptions.paths, { rookery: ['./.rookery/types/rookery.d.ts'] });
+    assert.match(readFileSync(join(workspace.dir, '.rookery/types/rookery.d.ts'), 'utf8'), /export declare function scenario/);
   });
 });

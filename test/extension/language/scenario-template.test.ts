@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as ts from 'typescript';
 import { compileScenario } from '../../../agent/scenario/compile';
 import { loadScenario } from '../../../agent/scenario/load';
@@ -15,18 +15,23 @@ import {
   scenarioNameProblem,
   TSCONFIG_FILE_NAME,
   tsconfigSource,
+  WORKSPACE_TYPES_FILE,
 } from '../../../extension/language/scenario-template';
 import { ROOT, runCli } from '../../helpers/cli';
 import { runConfig, runLocally } from '../../helpers/local-runs';
 
-const API = join(ROOT, 'agent', 'api.ts');
+/** The declarations the build ships (esbuild.mjs emits them before the tests run), as the command copies them. */
+const SHIPPED_TYPES = join(ROOT, 'dist', 'types', 'api.d.ts');
 const NAME = 'checkout-flow';
 let dir: string;
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'rookery-new-scenario-'));
-  // What the command writes into a new workspace, with the repository's api.ts standing in for the shipped types.
-  for (const file of scenarioFiles(NAME, API, false)) writeFileSync(join(dir, file.name), file.content);
+  // What the command writes into a new workspace, the shipped declarations included: no node_modules, no rookery.
+  for (const file of scenarioFiles(NAME, readFileSync(SHIPPED_TYPES, 'utf8'), false)) {
+    mkdirSync(dirname(join(dir, file.name)), { recursive: true });
+    writeFileSync(join(dir, file.name), file.content);
+  }
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,9 +66,11 @@ describe('scenarioNameProblem', () => {
 
 describe('scenarioFiles', () => {
   test('a scenario and its plan; the tsconfig only where there is none', () => {
-    assert.deepEqual(scenarioFiles('x', '/types/api.d.ts', false).map((f) => f.name), ['x.scenario.ts', 'x.plan.yaml', 'tsconfig.json']);
-    assert.deepEqual(scenarioFiles('x', '/types/api.d.ts', true).map((f) => f.name), ['x.scenario.ts', 'x.plan.yaml']);
-    assert.throws(() => scenarioFiles('../x', '/t', false), RangeError);
+    const files = scenarioFiles('x', 'declare module "x";', false);
+    assert.deepEqual(files.map((f) => f.name), ['x.scenario.ts', 'x.plan.yaml', 'tsconfig.json', WORKSPACE_TYPES_FILE]);
+    assert.equal(files[3].content, 'declare module "x";', 'the declarations are copied as shipped');
+    assert.deepEqual(scenarioFiles('x', '', true).map((f) => f.name), ['x.scenario.ts', 'x.plan.yaml']);
+    assert.throws(() => scenarioFiles('../x', '', false), RangeError);
   });
 
   test('the plan runs the scenario beside it with both variables, against the demo target', () => {
@@ -74,9 +81,11 @@ describe('scenarioFiles', () => {
     assert.match(plan, /^thresholds:\n  - /m);
   });
 
-  test('the tsconfig maps rookery to the types given, with forward slashes', () => {
-    const config = JSON.parse(tsconfigSource('C:\\Users\\me\\.vscode\\extensions\\rookery\\dist\\types\\api.d.ts'));
-    assert.deepEqual(config.compilerOptions.paths, { rookery: ['C:/Users/me/.vscode/extensions/rookery/dist/types/api.d.ts'] });
+  test('the tsconfig maps rookery to the workspace\'s copy of the types (relative: it survives extension updates)', () => {
+    const written = JSON.parse(readFileSync(join(dir, TSCONFIG_FILE_NAME), 'utf8'));
+    assert.deepEqual(written.compilerOptions.paths, { rookery: [`./${WORKSPACE_TYPES_FILE}`] });
+    const config = JSON.parse(tsconfigSource('C:\\types\\api.d.ts'));
+    assert.deepEqual(config.compilerOptions.paths, { rookery: ['C:/types/api.d.ts'] }, 'forward slashes');
     assert.equal(config.compilerOptions.skipLibCheck, true);
   });
 });

@@ -1,8 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SCENARIO_VARIABLES_REQUEST, type ScenarioVariablesParams } from '../../../extension/language-server/protocol';
 import { scenarioFiles } from '../../../extension/language/scenario-template';
@@ -88,7 +88,10 @@ describe('requestScenarioVariables against the real language server', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rookery-variables-request-'));
-    for (const file of scenarioFiles('shop', '/nowhere/api.d.ts', false)) writeFileSync(join(dir, file.name), file.content);
+    for (const file of scenarioFiles('shop', 'export {};', false)) {
+      mkdirSync(dirname(join(dir, file.name)), { recursive: true });
+      writeFileSync(join(dir, file.name), file.content);
+    }
     ({ client } = await LspClient.start(dir));
   });
 
