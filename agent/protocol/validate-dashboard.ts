@@ -24,6 +24,7 @@ import {
 import type { RunStatusName } from './control';
 import { ERROR_KINDS } from './snapshot';
 import type { CheckRow, CounterRow, ErrorRow, HistogramRow } from './summary';
+import { checkHistogramFigures } from './validate-snapshot';
 import { checkThresholdResult } from './validate-thresholds';
 import {
   amount,
@@ -101,18 +102,7 @@ const checkAgentRow: Check<AgentTableRow> = obj<AgentTableRow>({ agentId: name, 
 
 const checkErrorRow: Check<ErrorRow> = obj<ErrorRow>({ kind: oneOf(ERROR_KINDS), count, lastMessage: text, lastName: opt(text) });
 
-const checkHistogramRow: Check<HistogramRow> = obj<HistogramRow>({
-  name: text,
-  count,
-  min: num(),
-  mean: num(),
-  p50: num(),
-  p90: num(),
-  p95: num(),
-  p99: num(),
-  p999: num(),
-  max: num(),
-});
+const checkHistogramRow: Check<HistogramRow> = obj<HistogramRow>({ name: text, ...checkHistogramFigures });
 
 const checkTables: Check<DashboardTables> = obj<DashboardTables>({
   status,

@@ -85,7 +85,8 @@ export const checkMetricSnapshot: Check<MetricSnapshot> = obj<MetricSnapshot>({
 // ---------------------------------------------------------------------------------------------------------------
 // RunSummary
 
-const checkHistogramFigures = {
+/** The figures of a HistogramStats, for the guards of every shape that carries one (summary, dashboard tables). */
+export const checkHistogramFigures = {
   count,
   min: num(),
   mean: num(),
