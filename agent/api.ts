@@ -202,7 +202,15 @@ export interface UserMessage<T = unknown> {
   receivedAt: number;
 }
 
-const SEND_HOOK = Symbol.for('rookery.send');
+/**
+ * What the worker running the scenario installed under `Symbol.for(key)` (worker-main.ts): `send`, `coordinator`
+ * and `throttle` reach the run through it. Throws when called outside a running scenario.
+ */
+function runHook<T>(key: string, what: string): T {
+  const hook = (globalThis as Record<symbol, unknown>)[Symbol.for(key)] as T | undefined;
+  if (!hook) throw new Error(`${what} works only inside a running scenario`);
+  return hook;
+}
 
 /**
  * Sends `data` to the user with id `to`, wherever it runs (another worker thread or agent: routed through the
@@ -210,9 +218,7 @@ const SEND_HOOK = Symbol.for('rookery.send');
  * counted (`rookery.messages.dropped`). Works in `init`, in users and in coordination actions, during a run.
  */
 export function send(to: number, data: unknown): void {
-  const hook = (globalThis as Record<symbol, unknown>)[SEND_HOOK] as ((to: number, data: unknown) => void) | undefined;
-  if (!hook) throw new Error('send() works only inside a running scenario');
-  hook(to, data);
+  runHook<(to: number, data: unknown) => void>('rookery.send', 'send()')(to, data);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -259,13 +265,7 @@ export interface Coordinator {
   stop(name: string): void;
 }
 
-const COORDINATOR_HOOK = Symbol.for('rookery.coordinator');
-
-function coordinatorHook(): Coordinator {
-  const hook = (globalThis as Record<symbol, unknown>)[COORDINATOR_HOOK] as Coordinator | undefined;
-  if (!hook) throw new Error('coordinator works only inside a running scenario');
-  return hook;
-}
+const coordinatorHook = () => runHook<Coordinator>('rookery.coordinator', 'coordinator');
 
 /** amoc's coordinator: batches and pairs of users, across the whole run. */
 export const coordinator: Coordinator = {
@@ -308,13 +308,7 @@ export interface Throttle {
   stop(name: string): void;
 }
 
-const THROTTLE_HOOK = Symbol.for('rookery.throttle');
-
-function throttleHook(): Throttle {
-  const hook = (globalThis as Record<symbol, unknown>)[THROTTLE_HOOK] as Throttle | undefined;
-  if (!hook) throw new Error('throttle works only inside a running scenario');
-  return hook;
-}
+const throttleHook = () => runHook<Throttle>('rookery.throttle', 'throttle');
 
 /**
  * amoc's throttle: named rate limits shared by every user of the run. The run's coordinator holds each rate and

@@ -7,6 +7,7 @@
  */
 import ts from 'typescript';
 import type { LiteralValue } from '../protocol/variables';
+import { readVerifyResult } from '../variables/verify';
 import { FileBindings, unwrap } from './file-bindings';
 
 export type LiteralResult = { ok: true; value: LiteralValue } | { ok: false; node: ts.Node };
@@ -115,15 +116,12 @@ export function verifyVerdict(fn: ts.Expression | ts.MethodDeclaration, value: L
   const result = evaluateExpression(body, { param: param.name.text, value, bindings }, 0);
   if (result === UNKNOWN) return undefined;
   if (result instanceof ResultShape) return result.ok === true ? undefined : { passes: false, returned: { ok: result.ok } };
-  return { passes: judge(result), returned: result };
+  return { passes: judge(result, value), returned: result };
 }
 
-/** The engine's reading of a verify function's result (agent/variables/verify.ts), for values known exactly. */
-function judge(result: unknown): boolean {
-  if (typeof result === 'boolean') return result;
-  if (typeof result !== 'object' || result === null) return false;
-  const r = result as { ok?: unknown; value?: unknown };
-  return r.ok === true && 'value' in r && r.value !== undefined;
+/** The engine's own reading of a verify function's result, for results known exactly. */
+function judge(result: unknown, value: LiteralValue): boolean {
+  return readVerifyResult('', result, value).ok;
 }
 
 /** An object literal written in the function (`{ ok: false, reason }`), of which only `ok` was evaluated. */

@@ -10,7 +10,7 @@ import { Agent } from '../cluster/agent';
 import { startAgentEndpoint } from '../cluster/agent-endpoint';
 import { assertListenAllowed } from '../cluster/auth';
 import { parseDuration } from '../plan/units';
-import { option, parse, parseNonNegativeInt } from './args';
+import { option, parse, parseWorkerCount } from './args';
 import { NETWORK_OPTIONS, parseHostPort, readTls, resolveToken, untilInterrupted } from './network-options';
 
 const USAGE = `rookery agent (--listen host:port | --join ws://coordinator:7400) [--token T] [--workers N] [--name NAME]
@@ -36,8 +36,7 @@ export async function agentCommand(args: string[]): Promise<number> {
   }
   const token = resolveToken(values.token);
   const tls = readTls(values);
-  const workers = option('workers', values.workers, parseNonNegativeInt) ?? availableParallelism();
-  if (workers < 1) throw new RookeryError('ROOKERY_USAGE', '--workers must be at least 1', { where: '--workers' });
+  const workers = option('workers', values.workers, parseWorkerCount) ?? availableParallelism();
   const orphanGraceMs = option('orphan-grace', values['orphan-grace'], (v) => parseDuration(v));
   const name = values.name ?? `${hostname()}-${process.pid}`;
   const listen = values.listen === undefined ? undefined : parseHostPort(values.listen, 'listen');

@@ -46,3 +46,10 @@ export function parseNonNegativeInt(text: string): number {
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n)) throw new Error(`invalid number "${text}": give a whole number >= 0`);
   return n;
 }
+
+/** `--workers N`: worker threads, at least one. */
+export function parseWorkerCount(text: string): number {
+  const n = parseNonNegativeInt(text);
+  if (n < 1) throw new Error('--workers must be at least 1');
+  return n;
+}

@@ -10,7 +10,7 @@
 import { RookeryError } from '../common/errors';
 import { assertListenAllowed } from '../cluster/auth';
 import { startCoordinatorService } from '../cluster/coordinator-service';
-import { option, parse, parseNonNegativeInt } from './args';
+import { option, parse, parseWorkerCount } from './args';
 import { startLocalCluster } from './local-cluster';
 import { NETWORK_OPTIONS, parseHostPort, readTls, resolveToken, untilInterrupted } from './network-options';
 
@@ -42,8 +42,7 @@ export async function coordinatorCommand(args: string[]): Promise<number> {
   const token = resolveToken(values.token);
   assertListenAllowed(host, token);
   const tls = readTls(values);
-  const workers = option('workers', values.workers, parseNonNegativeInt);
-  if (workers === 0) throw new RookeryError('ROOKERY_USAGE', '--workers must be at least 1', { where: '--workers' });
+  const workers = option('workers', values.workers, parseWorkerCount);
   if (workers !== undefined && !values['local-agent']) throw new RookeryError('ROOKERY_USAGE', '--workers needs --local-agent', { hint: USAGE });
   if (values['local-agent'] && (tls.tlsCert || tls.tlsKey)) {
     throw new RookeryError('ROOKERY_USAGE', '--local-agent runs on plain ws: leave out --tls-cert/--tls-key or run agents separately', { hint: USAGE });

@@ -4,6 +4,7 @@
  */
 import { createHistogram, decodeHistogram } from '../metrics/histogram';
 import { formatElapsed, formatMs, formatPct, formatRate } from '../output/format';
+import { describeEvent } from '../output/summary-table';
 import type { AgentPoint, RunEvent, SeriesPoint } from '../protocol/control';
 import type { MetricSnapshot } from '../protocol/snapshot';
 
@@ -60,13 +61,9 @@ export class ProgressReporter {
   event(event: RunEvent): void {
     switch (event.kind) {
       case 'agent-lost':
-        this.note(`agent ${event.name} lost with ${event.users} users (onAgentLoss: ${event.policy})`);
-        break;
       case 'agent-reconnected':
-        this.note(`agent ${event.name} reconnected`);
-        break;
       case 'users-redistributed':
-        this.note(`users of the lost agent restarted on ${event.toAgents.join(', ')}`);
+        this.note(describeEvent(event));
         break;
       case 'agent-overloaded':
         this.note(`agent ${event.name} is overloaded (utilization ${event.utilization.toFixed(2)} > 0.8): add agents or workers`);

@@ -11,9 +11,10 @@ import { RookeryError } from '../common/errors';
 import { connectControl, type ControlClient } from '../cluster/control-client';
 import { writeResultJson } from '../output/json-result';
 import { formatSummary } from '../output/summary-table';
+import { AGENT_LOSS_POLICIES } from '../plan/parse-plan';
 import type { RunRequest, RunResultData } from '../protocol/control';
 import { compileScenario } from '../scenario/compile';
-import { option, parse, parseNonNegativeInt } from './args';
+import { option, parse, parseWorkerCount } from './args';
 import { driveRun } from './drive-run';
 import { startLocalCluster, type LocalCluster } from './local-cluster';
 import { NETWORK_OPTIONS, readTls, resolveToken, TOKEN_ENV } from './network-options';
@@ -23,8 +24,6 @@ const USAGE = `rookery run <scenario.ts | plan.yaml> [--users N] [--rate N/min] 
             [--threshold "p99<500ms"]... [--maintain] [--out file.json] [--quiet] [--workers N]
             [--agents ws://a:7400,ws://b:7400 | --coordinator ws://host:7400] [--token T] [--ca ca.pem]
             [--on-agent-loss continue|redistribute|abort]`;
-
-const LOSS_POLICIES = ['continue', 'redistribute', 'abort'] as const;
 
 /** The run completed (or was stopped) and reported, but at least one threshold failed. */
 export const THRESHOLDS_FAILED_EXIT_CODE = 3;
@@ -58,15 +57,15 @@ export async function runCommand(args: string[]): Promise<number> {
     throw new RookeryError('ROOKERY_USAGE', positionals.length === 0 ? 'missing the scenario or plan file' : 'give exactly one scenario or plan file', { hint: USAGE });
   }
   const lossPolicy = option('on-agent-loss', values['on-agent-loss'], (v) => {
-    if (!(LOSS_POLICIES as readonly string[]).includes(v)) throw new Error(`invalid policy "${v}": use ${LOSS_POLICIES.join(', ')}`);
-    return v as (typeof LOSS_POLICIES)[number];
+    if (!(AGENT_LOSS_POLICIES as readonly string[]).includes(v)) throw new Error(`invalid policy "${v}": use ${AGENT_LOSS_POLICIES.join(', ')}`);
+    return v as (typeof AGENT_LOSS_POLICIES)[number];
   });
   const agents = values.agents?.split(',').map((a) => a.trim()).filter(Boolean);
   if (agents && values.coordinator) throw new RookeryError('ROOKERY_USAGE', 'give --agents or --coordinator, not both', { hint: USAGE });
   const result = await runAndReport(await buildRunConfig(positionals[0], values, process.env), {
     quiet: values.quiet ?? false,
     out: values.out,
-    workers: option('workers', values.workers, parseNonNegativeInt),
+    workers: option('workers', values.workers, parseWorkerCount),
     agents,
     coordinator: values.coordinator,
     token: resolveToken(values.token),
@@ -79,6 +78,7 @@ export async function runCommand(args: string[]): Promise<number> {
 export interface RunTarget {
   quiet: boolean;
   out?: string;
+  /** Worker threads of the local agent (at least 1: `parseWorkerCount`); every core by default. */
   workers?: number;
   agents?: string[];
   coordinator?: string;
@@ -95,7 +95,6 @@ export async function runAndReport(cli: CliRunConfig, target: RunTarget): Promis
   for (const w of cli.warnings) process.stderr.write(`${w}\n`);
   const { config } = cli;
   const request = toRunRequest(config, await compileScenario(config.scenarioFile), target.onAgentLoss ?? cli.onAgentLoss ?? 'continue', TOKEN_ENV);
-  if (target.workers === 0) throw new RookeryError('ROOKERY_USAGE', '--workers must be at least 1', { where: '--workers' });
   let cluster: LocalCluster | undefined;
   let client: ControlClient | undefined;
   try {

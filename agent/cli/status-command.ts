@@ -4,7 +4,7 @@
  */
 import { RookeryError } from '../common/errors';
 import { connectControl } from '../cluster/control-client';
-import { table } from '../output/format';
+import { formatIdRanges, table } from '../output/format';
 import type { ClusterStatus } from '../protocol/control';
 import { parse } from './args';
 import { NETWORK_OPTIONS, readTls, resolveToken } from './network-options';
@@ -39,7 +39,7 @@ export function formatStatus(status: ClusterStatus): string {
       return [
         a.name, a.state, String(a.workers), String(a.runningUsers), String(Math.round(a.rps)),
         `${util.toFixed(2)}${a.overloaded ? ' (!)' : ''}`,
-        a.ranges.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(',') || '-',
+        formatIdRanges(a.ranges),
       ];
     })));
   }

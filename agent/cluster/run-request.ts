@@ -3,10 +3,9 @@
  * is reported at once, each problem naming its field, before anything is loaded or sent to an agent.
  */
 import { RookeryError, type Problem } from '../common/errors';
-import type { AgentLossPolicy } from '../protocol/cluster';
+import { AGENT_LOSS_POLICIES, type AgentLossPolicy } from '../protocol/cluster';
 import type { RunRequest } from '../protocol/control';
 
-const POLICIES: readonly AgentLossPolicy[] = ['continue', 'redistribute', 'abort'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -38,8 +37,8 @@ export function checkRunRequest(request: RunRequest): void {
   if (!isRecord(r.envVariables) || Object.values(r.envVariables).some((v) => typeof v !== 'string')) {
     problems.push({ where: 'envVariables', message: 'must be an object of ROOKERY_<NAME>: string' });
   }
-  if (!POLICIES.includes(r.onAgentLoss as AgentLossPolicy)) {
-    problems.push({ where: 'onAgentLoss', message: `must be one of ${POLICIES.join(', ')} (got ${String(r.onAgentLoss)})` });
+  if (!AGENT_LOSS_POLICIES.includes(r.onAgentLoss as AgentLossPolicy)) {
+    problems.push({ where: 'onAgentLoss', message: `must be one of ${AGENT_LOSS_POLICIES.join(', ')} (got ${String(r.onAgentLoss)})` });
   }
   if (r.gracePeriodMs !== undefined && !isWhole(r.gracePeriodMs)) problems.push({ where: 'gracePeriodMs', message: `must be whole milliseconds >= 0 (got ${String(r.gracePeriodMs)})` });
   if (r.agents !== undefined && (!Array.isArray(r.agents) || r.agents.some((a) => typeof a !== 'string' || a === ''))) {

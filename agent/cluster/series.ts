@@ -60,6 +60,8 @@ export class SeriesMerger extends EventEmitter<Events> {
   private readonly expected = new Map<string, string>();
   private readonly names = new Map<string, string>();
   private readonly seconds = new Map<number, SecondRecord>();
+  /** The seconds still collecting (a subset of `seconds`): what the deadline and completion checks scan. */
+  private readonly collecting = new Set<SecondRecord>();
   private emittedCount = 0;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
@@ -99,6 +101,7 @@ export class SeriesMerger extends EventEmitter<Events> {
     if (record === undefined) {
       record = { second, accumulator: new SnapshotAccumulator({ gauges: 'sum' }), merged: undefined, agents: new Map(), keys: new Set(), revision: 0, seq: -1 };
       this.seconds.set(second, record);
+      this.collecting.add(record);
     }
     if (record.accumulator) {
       record.accumulator.add(snapshot);
@@ -190,6 +193,7 @@ export class SeriesMerger extends EventEmitter<Events> {
     record.seq = this.emittedCount++;
     record.merged = this.mergedFrom(record.accumulator!, record);
     record.accumulator = undefined;
+    this.collecting.delete(record);
     this.emitRecord(record);
   }
 
@@ -203,7 +207,7 @@ export class SeriesMerger extends EventEmitter<Events> {
   }
 
   private pendingInOrder(): SecondRecord[] {
-    return [...this.seconds.values()].filter((r) => r.accumulator !== undefined).sort((a, b) => a.second - b.second);
+    return [...this.collecting].sort((a, b) => a.second - b.second);
   }
 
   private emittedInOrder(): SecondRecord[] {
@@ -213,9 +217,7 @@ export class SeriesMerger extends EventEmitter<Events> {
   /** One timer, for the earliest deadline of a collecting second. */
   private schedule(): void {
     let earliest = Infinity;
-    for (const record of this.seconds.values()) {
-      if (record.accumulator !== undefined) earliest = Math.min(earliest, this.deadline(record.second));
-    }
+    for (const record of this.collecting) earliest = Math.min(earliest, this.deadline(record.second));
     if (earliest === this.timerAt) return;
     this.clearTimer();
     if (earliest === Infinity) return;

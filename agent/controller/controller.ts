@@ -13,6 +13,7 @@ import { EventEmitter } from 'node:events';
 import type { InitContext } from '../api';
 import { isAbortError, RookeryError } from '../common/errors';
 import type { MetricsRecorder } from '../metrics/recorder';
+import type { UserMessageEnvelope } from '../protocol/cluster';
 import type { ControllerStatus } from '../protocol/run-state';
 import { DEFAULT_USER_RATE } from '../protocol/plan';
 import { SharedPools } from '../protocols/http';
@@ -39,14 +40,7 @@ export interface ControllerOptions {
    * Where messages to users this node does not run go (another worker or agent). Without it, they are dropped
    * and counted, as on a single node.
    */
-  route?: (message: RoutedMessage) => void;
-}
-
-/** A user-to-user message on its way (see `send` in the scenario API). */
-export interface RoutedMessage {
-  to: number;
-  from?: number;
-  data: unknown;
+  route?: (message: UserMessageEnvelope) => void;
 }
 
 /** Counters of user messages, in the run's custom counters. */
@@ -224,7 +218,7 @@ export class Controller extends EventEmitter<Events> {
     } catch (error) {
       throw new TypeError(`send(): the message must be JSON data: ${(error as Error).message}`);
     }
-    const message: RoutedMessage = { to, data: json === undefined ? null : JSON.parse(json) };
+    const message: UserMessageEnvelope = { to, data: json === undefined ? null : JSON.parse(json) };
     if (from !== undefined) message.from = from;
     this.options.recorder.counter(MESSAGE_COUNTERS.sent, 1);
     if (this.users.has(to) || !this.options.route) this.deliver(message);
@@ -232,7 +226,7 @@ export class Controller extends EventEmitter<Events> {
   }
 
   /** A message for one of this node's users: into its inbox, or dropped and counted if it is not running. */
-  deliver(message: RoutedMessage): void {
+  deliver(message: UserMessageEnvelope): void {
     const slot = this.users.get(message.to);
     const delivered = slot !== undefined && !slot.removed && slot.user.deliver({ ...(message.from === undefined ? {} : { from: message.from }), data: message.data, receivedAt: Date.now() });
     this.options.recorder.counter(delivered ? MESSAGE_COUNTERS.delivered : MESSAGE_COUNTERS.dropped, 1);

@@ -6,7 +6,7 @@
  * request name's histogram), never from averaging other percentiles. Formatting (units, widths, colours) belongs
  * to agent/output/.
  */
-import { ERROR_KINDS, type ErrorKind, type ErrorStats, type MetricSnapshot, type RequestStats, type StatusClass } from '../protocol/snapshot';
+import { ERROR_KINDS, STATUS_CLASSES, type ErrorKind, type ErrorStats, type MetricSnapshot, type RequestStats, type StatusClass } from '../protocol/snapshot';
 import {
   SUMMARY_VERSION,
   type CheckRow,
@@ -24,8 +24,6 @@ export const OVERLOAD_THRESHOLD = 0.8;
 
 /** Name of the row over every request name. */
 export const TOTAL_ROW_NAME = 'total';
-
-const STATUS_CLASSES: readonly StatusClass[] = ['1xx', '2xx', '3xx', '4xx', '5xx', 'none'];
 
 /** Already-decoded histograms matching the cumulative snapshot (a SnapshotAccumulator is one). */
 export interface DecodedHistograms {

@@ -56,3 +56,8 @@ export function clip(text: string, max: number): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
 }
+
+/** User id ranges as "1-10,15", or "-" when there are none. */
+export function formatIdRanges(ranges: readonly { from: number; to: number }[]): string {
+  return ranges.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(',') || '-';
+}

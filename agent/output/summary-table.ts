@@ -4,7 +4,7 @@
  * thresholds with ✓/✗ (and, when one stopped the run, which).
  */
 import type { RunEvent, RunResultData } from '../protocol/control';
-import { clip, formatBytes, formatCount, formatElapsed, formatMs, formatPct, formatRate, table } from './format';
+import { clip, formatBytes, formatCount, formatElapsed, formatIdRanges, formatMs, formatPct, formatRate, table } from './format';
 
 export function formatSummary(result: RunResultData): string {
   const s = result.summary;
@@ -69,7 +69,7 @@ export function formatSummary(result: RunResultData): string {
   if (result.agents.length > 0) {
     out.push('\nagents\n');
     out.push(table(['agent', 'workers', 'users (ids)', 'peak util'], result.agents.map((a) => [
-      a.name, String(a.workers), a.ranges.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(',') || '-',
+      a.name, String(a.workers), formatIdRanges(a.ranges),
       `${a.peakUtilization.toFixed(2)}${a.peakUtilization > 0.8 ? ' (!)' : ''}`,
     ])));
   }
@@ -97,10 +97,11 @@ export function formatThresholds(result: Pick<RunResultData, 'thresholds'>): str
   return `\nthresholds: ${verdict}\n${lines.join('')}`;
 }
 
-function describeEvent(e: RunEvent): string {
+/** One line for a cluster event, as the summary lists it and the progress reporter prints it as it happens. */
+export function describeEvent(e: RunEvent): string {
   switch (e.kind) {
     case 'agent-lost':
-      return `agent ${e.name} lost with ${e.users} users (${e.policy})`;
+      return `agent ${e.name} lost with ${e.users} users (onAgentLoss: ${e.policy})`;
     case 'users-redistributed':
       return `users of ${e.fromAgent} restarted on ${e.toAgents.join(', ')}`;
     case 'agent-reconnected':

@@ -35,7 +35,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import type { AgentLossPolicy } from '../protocol/cluster';
+import { AGENT_LOSS_POLICIES, type AgentLossPolicy } from '../protocol/cluster';
 import { DEFAULT_USER_RATE, type Plan, type Stage } from '../protocol/plan';
 import type { SourceRange } from '../protocol/variables';
 import { PlanReader, describeNode, readBoolean, type Entry, type EntryRange } from './plan-reader';
@@ -52,7 +52,7 @@ export { THRESHOLD_KEYS } from './parse-thresholds';
 export const PLAN_KEYS = ['scenario', 'users', 'userRate', 'duration', 'maintain', 'variables', 'stages', 'agents', 'onAgentLoss', 'thresholds'] as const;
 
 
-export const AGENT_LOSS_POLICIES = ['continue', 'redistribute', 'abort'] as const;
+export { AGENT_LOSS_POLICIES };
 
 /** Where things are in the plan's source, for hovers, go-to-definition and quick fixes. Zero-based. */
 export interface PlanRanges {

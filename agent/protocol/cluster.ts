@@ -26,6 +26,14 @@ export const PEER_TIMEOUT_MS = 5000;
 /** Agents stop their users when the coordinator has been unreachable this long (default; `--orphan-grace`). */
 export const DEFAULT_ORPHAN_GRACE_MS = 30_000;
 
+/** A user-to-user message crossing a thread or a machine (see `send` in the scenario API). */
+export interface UserMessageEnvelope {
+  to: number;
+  from?: number;
+  /** JSON data. */
+  data: unknown;
+}
+
 /** An inclusive range of user ids. Ranges handed to agents are contiguous and never overlap across the cluster. */
 export interface IdRange {
   from: number;
@@ -33,7 +41,9 @@ export interface IdRange {
 }
 
 /** What the coordinator does when an agent is lost mid-run. */
-export type AgentLossPolicy = 'continue' | 'redistribute' | 'abort';
+/** Every agent-loss policy, for parsers and guards (plan files, --on-agent-loss, the control protocol). */
+export const AGENT_LOSS_POLICIES = ['continue', 'redistribute', 'abort'] as const;
+export type AgentLossPolicy = (typeof AGENT_LOSS_POLICIES)[number];
 
 /** The compiled scenario, shipped with the run: agents need no copy of the scenario files. */
 export interface ScenarioBundle {
@@ -161,7 +171,7 @@ export interface RunStop {
 export interface RunDeliver {
   type: 'run/deliver';
   runId: string;
-  message: { to: number; from?: number; data: unknown };
+  message: UserMessageEnvelope;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -326,7 +336,7 @@ export interface RunCommandFailed {
 export interface RunSend {
   type: 'run/send';
   runId: string;
-  message: { to: number; from?: number; data: unknown };
+  message: UserMessageEnvelope;
 }
 
 export type AgentMessage = RunPrepared | RunFailed | AgentSnapshot | AgentUserError | AgentRunStatus | RunStopped | RunCommandFailed | RunSend | RunBarrier | RunThrottle;

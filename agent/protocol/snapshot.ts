@@ -33,6 +33,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
 
 /** HTTP status classes counted per request name; `none` = no response at all (network error). */
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'none';
+export const STATUS_CLASSES: readonly StatusClass[] = ['1xx', '2xx', '3xx', '4xx', '5xx', 'none'];
 
 /** One request name's figures (an HTTP request name, or a WebSocket operation like `ws connect /chat`). */
 export interface RequestStats {

@@ -2,7 +2,7 @@
  * Checkers for the control protocol (control.ts): requests a coordinator receives from clients, and the replies
  * and pushes a client receives. Part of validate.ts, which exports the entry points.
  */
-import type { AgentLossPolicy } from './cluster';
+import { AGENT_LOSS_POLICIES } from './cluster';
 import type {
   AgentInfo,
   AgentPoint,
@@ -44,7 +44,6 @@ import {
   type Check,
 } from './validate-core';
 
-const LOSS_POLICIES: readonly AgentLossPolicy[] = ['continue', 'redistribute', 'abort'];
 const VALUE_SOURCES: readonly ValueSource[] = ['default', 'env', 'plan', 'cli', 'update'];
 const AGENT_STATES: readonly AgentState[] = ['ready', 'preparing', 'running', 'stopping', 'disconnected', 'lost'];
 const RUN_STATUSES: readonly RunStatusName[] = ['idle', 'preparing', 'running', 'terminating', 'finished', 'error'];
@@ -71,7 +70,7 @@ const runConfigShape = {
   stages: arr(checkStage),
   planVariables: checkValues,
   cliVariables: checkValues,
-  onAgentLoss: oneOf(LOSS_POLICIES),
+  onAgentLoss: oneOf(AGENT_LOSS_POLICIES),
   gracePeriodMs: opt(amount),
   agents: opt(arr(name)),
   thresholds: opt(arr(checkThresholdSpec, 1000)),
@@ -185,7 +184,7 @@ const checkRunEvent: Check<RunEvent> = union<RunEvent, 'kind'>('kind', {
     agentId: name,
     name,
     users: count,
-    policy: oneOf(LOSS_POLICIES),
+    policy: oneOf(AGENT_LOSS_POLICIES),
     ranges: arr(checkIdRange),
   }),
   'agent-reconnected': obj<Ev<'agent-reconnected'>>({ kind: literal('agent-reconnected'), at, agentId: name, name }),

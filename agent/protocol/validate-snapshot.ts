@@ -5,6 +5,7 @@
 import {
   ERROR_KINDS,
   SNAPSHOT_VERSION,
+  STATUS_CLASSES,
   type CheckStats,
   type ErrorStats,
   type MetricSnapshot,
@@ -27,8 +28,6 @@ import {
   type UtilizationSummary,
 } from './summary';
 import { BLOB_MAX, amount, arr, bool, count, literal, name, num, obj, oneOf, opt, partialRecord, record, str, text, type Check } from './validate-core';
-
-const STATUS_CLASSES: readonly StatusClass[] = ['1xx', '2xx', '3xx', '4xx', '5xx', 'none'];
 
 /** An encoded HDR histogram: base64 text (decoding it is the merger's job; a bad one fails there, counted). */
 const histogram = str(BLOB_MAX, 1);

@@ -3,7 +3,7 @@
  * it loads the scenario bundle, runs `init` once (state cannot cross threads), and runs the users of the id ranges
  * it is given. Plain data; imports nothing but other protocol files.
  */
-import type { BarrierFire, BarrierOp, IdRange, ScenarioBundle, ThrottleLease, ThrottleOp, VariableValues, WorkerFigures } from './cluster';
+import type { BarrierFire, BarrierOp, IdRange, ScenarioBundle, ThrottleLease, ThrottleOp, UserMessageEnvelope, VariableValues, WorkerFigures } from './cluster';
 import type { ControllerStatus } from './run-state';
 import type { MetricSnapshot } from './snapshot';
 
@@ -21,14 +21,6 @@ export type ToWorker =
   | { type: 'worker/barrier-fire'; fire: BarrierFire }
   /** This worker's share of a throttle (no reply). */
   | { type: 'worker/throttle-lease'; lease: ThrottleLease };
-
-/** A user-to-user message crossing a thread or a machine. */
-export interface UserMessageEnvelope {
-  to: number;
-  from?: number;
-  /** JSON data. */
-  data: unknown;
-}
 
 /** Worker → agent. */
 export type FromWorker =

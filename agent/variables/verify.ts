@@ -36,6 +36,14 @@ function callVerifier(name: string, verify: (v: unknown) => unknown, value: unkn
   } catch (error) {
     return { ok: false, reason: `the verify function of "${name}" threw: ${error instanceof Error ? error.message : renderValue(error)}` };
   }
+  return readVerifyResult(name, result, value);
+}
+
+/**
+ * What a verify function's `result` for `value` means: `true` passes, `{ ok: true, value }` passes with that value,
+ * anything else fails. Also the static analysis' reading of a result it computed without running the scenario.
+ */
+export function readVerifyResult(name: string, result: unknown, value: unknown): VerifyOutcome {
   if (result === true) return { ok: true, value };
   if (result === false) return { ok: false, reason: `rejected by the verify function of "${name}"` };
   if (typeof result === 'object' && result !== null) {

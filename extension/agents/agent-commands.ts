@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS, tokenSecretKey } from '../ids';
 import type { Services } from '../services';
-import { agentIdOf, detachableAgents, isLoopbackUrl, normalizeAgentUrl, validateAgentUrl, validateToken } from './agent-input';
+import { agentIdOf, detachableAgents, isActiveRun, isLoopbackUrl, normalizeAgentUrl, validateAgentUrl, validateToken } from './agent-input';
 import { showFailure } from './agent-messages';
 import { agentServiceView } from './agent-service';
 import { explainFailure, wasReported, type FailureRole } from './connection-errors';
@@ -113,7 +113,7 @@ export function registerAgentCommands(s: Services): vscode.Disposable[] {
 
   async function stopLocal(): Promise<void> {
     const run = agents.target.kind === 'local' ? agents.status?.run : undefined;
-    if (run && ['preparing', 'running', 'terminating'].includes(run.status)) {
+    if (run && isActiveRun(run.status)) {
       const stop = 'Stop Agent and Run';
       const chosen = await vscode.window.showWarningMessage(`Run ${run.runId} is using the local agent. Stop the agent anyway?`, { modal: true }, stop);
       if (chosen !== stop) return;

@@ -3,7 +3,7 @@
  * whether a token is required for it (not on loopback), the agents offered for detaching, and which agent a tree
  * item argument names. No vscode import.
  */
-import type { AgentInfo, ClusterStatus } from '../../agent/protocol/control';
+import type { AgentInfo, ClusterStatus, RunStatusName } from '../../agent/protocol/control';
 
 /** Why `text` is not an acceptable URL, or undefined when it is (an input box's validateInput). */
 export function validateAgentUrl(text: string): string | undefined {
@@ -56,6 +56,11 @@ export function detachableAgents(status: ClusterStatus | undefined, remoteCoordi
   return (status?.agents ?? [])
     .filter((a) => remoteCoordinator || !isLocalAgent(a))
     .map((a) => ({ label: a.name, description: [a.url, a.state].filter(Boolean).join(' · '), agentId: a.agentId }));
+}
+
+/** A run in this state is using its agents: stopping or switching away from them cuts it short. */
+export function isActiveRun(status: RunStatusName): boolean {
+  return status === 'preparing' || status === 'running' || status === 'terminating';
 }
 
 /** The agent that `rookery coordinator --local-agent` runs in its own process: it joined (no URL) as "local". */

@@ -16,7 +16,7 @@ import type { ControlClient } from '../../agent/cluster/control-client';
 import { AGENT_OUTPUT_CHANNEL, CONTEXT, SETTINGS, tokenSecretKey } from '../ids';
 import type { AgentService, CoordinatorTarget, LocalAgentState } from '../services';
 import type { AgentsViewInput, ConnectionState } from '../views/agents-model';
-import { normalizeAgentUrl } from './agent-input';
+import { isActiveRun, normalizeAgentUrl } from './agent-input';
 import { showFailure } from './agent-messages';
 import { classifyFailure, explainFailure, markReported, wasReported } from './connection-errors';
 import { CoordinatorConnection } from './coordinator-connection';
@@ -104,7 +104,7 @@ class RookeryAgentService implements AgentService, AgentServiceView {
         url = proc.ready.controlUrl;
         token = proc.token;
       } else {
-        token = await this.extension.secrets.get(tokenSecretKey(target.url));
+        token = await this.storedOr(target.url, undefined);
       }
       this.setConnectionState('connecting');
       const connection = await CoordinatorConnection.open(url, { token });
@@ -172,7 +172,11 @@ class RookeryAgentService implements AgentService, AgentServiceView {
     }
     // A crashed process also drops the socket: let its exit arrive, and let the crash message be the only one.
     const proc = this.process;
-    if (proc) await Promise.race([proc.exited, new Promise((r) => setTimeout(r, CRASH_SETTLE_MS))]);
+    if (proc) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([proc.exited, new Promise((r) => (timer = setTimeout(r, CRASH_SETTLE_MS)))]);
+      clearTimeout(timer);
+    }
     if (this.process !== proc || this.localState !== 'ready' || this.disposed) return;
     void showFailure({
       kind: 'closed',
@@ -185,7 +189,7 @@ class RookeryAgentService implements AgentService, AgentServiceView {
   private dropConnection(reason: string): void {
     this.generation++;
     const connection = this.connection;
-    const activeRun = this.status?.run && ['preparing', 'running', 'terminating'].includes(this.status.run.status);
+    const activeRun = this.runInProgress();
     this.connection = undefined;
     this.status = undefined;
     this.setConnectionState('idle');
@@ -282,7 +286,7 @@ class RookeryAgentService implements AgentService, AgentServiceView {
     if (this.process !== proc) return; // stopLocal() let go of it first: an exit it asked for
     this.process = undefined;
     const how = describeExit(exit);
-    const activeRun = this.status?.run && ['preparing', 'running', 'terminating'].includes(this.status.run.status);
+    const activeRun = this.runInProgress();
     this.localInfo = { ...this.localInfo, exit: how };
     this.agentOutput.appendLine(`[extension] the local agent stopped unexpectedly (${how})`);
     this.output.error(`the local agent stopped unexpectedly (${how})`);
@@ -299,12 +303,11 @@ class RookeryAgentService implements AgentService, AgentServiceView {
 
   async attachAgent(url: string, token: string | undefined): Promise<void> {
     const agentUrl = normalizeAgentUrl(url);
-    const key = tokenSecretKey(agentUrl);
-    const useToken = token || (await this.extension.secrets.get(key)) || undefined;
+    const useToken = await this.storedOr(agentUrl, token);
     const client = await this.coordinator();
     await client.request({ type: 'control/attach-agent', url: agentUrl, ...(useToken ? { token: useToken } : {}) });
     // Kept only once it worked: a mistyped token must not replace one that did.
-    if (token) await this.extension.secrets.store(key, token);
+    if (token) await this.extension.secrets.store(tokenSecretKey(agentUrl), token);
     this.output.info(`attached the agent at ${agentUrl}`);
     await this.connection?.refresh().catch(() => undefined);
   }
@@ -318,15 +321,14 @@ class RookeryAgentService implements AgentService, AgentServiceView {
 
   async connectCoordinator(url: string, token: string | undefined): Promise<void> {
     const coordinatorUrl = normalizeAgentUrl(url);
-    const key = tokenSecretKey(coordinatorUrl);
-    const useToken = token || (await this.extension.secrets.get(key)) || undefined;
+    const useToken = await this.storedOr(coordinatorUrl, token);
     // Dial first: a failed attempt leaves the current coordinator in place.
     const connection = await CoordinatorConnection.open(coordinatorUrl, { token: useToken });
     if (this.disposed) {
       connection.close();
       return;
     }
-    if (token) await this.extension.secrets.store(key, token);
+    if (token) await this.extension.secrets.store(tokenSecretKey(coordinatorUrl), token);
     this.dropConnection(`switched to the coordinator at ${coordinatorUrl}`);
     this.target = { kind: 'remote', url: coordinatorUrl };
     this.setContextKeys();
@@ -348,6 +350,15 @@ class RookeryAgentService implements AgentService, AgentServiceView {
 
   showAgentOutput(): void {
     this.agentOutput.show(true);
+  }
+
+  /** The token typed now, else the one kept for `url` (SecretStorage is read only when none was typed). */
+  private async storedOr(url: string, typed: string | undefined): Promise<string | undefined> {
+    return typed || (await this.extension.secrets.get(tokenSecretKey(url))) || undefined;
+  }
+
+  private runInProgress(): boolean {
+    return this.status?.run !== undefined && isActiveRun(this.status.run.status);
   }
 
   private report(error: unknown, what: string): void {

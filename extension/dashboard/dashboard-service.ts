@@ -135,7 +135,6 @@ class DashboardPanels implements DashboardService, PanelHost {
     return this.liveRun(runId) ?? (await this.fromHistory(runId));
   }
 
-  /** A panel VS Code restored after a reload: its run from the workspace state, live if still followed. */
   /**
    * A panel VS Code restored after a reload: its run is the one the page saved in its state (webview/ui-state.ts),
    * else the record of a panel with the same title.

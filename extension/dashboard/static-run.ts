@@ -4,7 +4,6 @@
  * sequence check works the same for both.
  */
 import { DASHBOARD_PROTOCOL_VERSION, type ComparedRun, type DashboardView, type HostMessage, type RunListing } from '../../agent/protocol/dashboard';
-import type { RunStatusName } from '../../agent/protocol/control';
 import type { RunSource } from './panel-router';
 
 type SnapshotMessage = Extract<HostMessage, { type: 'dashboard/snapshot' }>;
@@ -25,10 +24,6 @@ export class StaticRun implements RunSource {
 
   get title(): string {
     return this.view.title;
-  }
-
-  get status(): RunStatusName {
-    return this.view.tables.status;
   }
 
   snapshot(): SnapshotMessage {

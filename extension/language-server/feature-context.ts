@@ -4,6 +4,7 @@
  * are unit-tested without a connection, and the server (server.ts) owns caching, file watching and cross-file
  * re-validation.
  */
+import type ts from 'typescript';
 import type { ScenarioDeclarations } from '../../agent/protocol/variables';
 
 /** The workspace as a feature may see it. Paths are absolute file-system paths. */
@@ -33,4 +34,6 @@ export interface PlanContext extends DocumentView {
 export interface ScenarioContext extends DocumentView {
   /** The static reading of this document's text (the server caches it per version). */
   declarations: ScenarioDeclarations;
+  /** The syntax tree those declarations were read from, when the server keeps it (open documents): no re-parse. */
+  tree?: ts.SourceFile;
 }

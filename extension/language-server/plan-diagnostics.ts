@@ -10,6 +10,7 @@ import { checkPlanScenario } from '../../agent/analysis/check-plan-scenario';
 import { findEntry, parsePlan, type PlanParseResult } from '../../agent/plan/parse-plan';
 import type { ScenarioDeclarations } from '../../agent/protocol/variables';
 import type { PlanContext } from './feature-context';
+import { splitPlanLines } from './plan-lines';
 import { toDiagnostic } from './to-diagnostic';
 
 /** What a variable diagnostic carries to its quick fixes (in `Diagnostic.data`). */
@@ -18,9 +19,18 @@ export interface PlanVariableData {
   suggestion?: string;
 }
 
-/** The plan as parsed for the editor: the scenario is checked through the workspace, not the disk. */
+/** The last plan parsed: one keystroke asks for diagnostics, completion and code actions of the same text. */
+let lastParse: { file: string; text: string; parsed: PlanParseResult } | undefined;
+
+/**
+ * The plan as parsed for the editor: the scenario is checked through the workspace, not the disk. A pure function
+ * of the file name and text (the result is read, never changed), so the last parse is reused for the same text.
+ */
 export function parseForEditor(ctx: PlanContext): PlanParseResult {
-  return parsePlan(ctx.file, ctx.text, { checkScenarioExists: false });
+  if (lastParse?.file === ctx.file && lastParse.text === ctx.text) return lastParse.parsed;
+  const parsed = parsePlan(ctx.file, ctx.text, { checkScenarioExists: false });
+  lastParse = { file: ctx.file, text: ctx.text, parsed };
+  return parsed;
 }
 
 /**
@@ -56,7 +66,6 @@ export function planDiagnostics(ctx: PlanContext): Diagnostic[] {
 /** The source text of a one-line range (the scenario value as written, quotes included). */
 function valueText(text: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }): string {
   if (range.start.line !== range.end.line) return '';
-  const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const line = source.split(/\r?\n/)[range.start.line] ?? '';
+  const line = splitPlanLines(text)[range.start.line] ?? '';
   return line.slice(range.start.character, range.end.character);
 }

@@ -7,13 +7,15 @@
 import { CompletionItemKind, MarkupKind, type CompletionItem, type Position } from 'vscode-languageserver';
 import type { VariableDeclarationInfo } from '../../agent/protocol/variables';
 import type { ScenarioContext } from './feature-context';
-import { findNameSite, offsetAt, parseScenario, type NameSite } from './scenario-name-sites';
+import { parseScenarioSource } from '../../agent/analysis/scenario-source';
+import { findNameSite, offsetAt, type NameSite } from './scenario-name-sites';
 import { variableDetail, variableMarkdown } from './variable-docs';
 
 export function scenarioCompletion(ctx: ScenarioContext, position: Position): CompletionItem[] {
   const decls = ctx.declarations;
   if (!decls.isScenario || decls.variables.length === 0) return [];
-  const sf = parseScenario(ctx.file, ctx.text);
+  // The server's tree of this very text when it has one (re-parsing a large scenario per keystroke costs ~35 ms).
+  const sf = ctx.tree?.text === ctx.text ? ctx.tree : parseScenarioSource(ctx.file, ctx.text);
   const offset = offsetAt(sf, position);
   if (offset === undefined) return [];
   const site = findNameSite(sf, offset, decls.variables);

@@ -25,11 +25,6 @@ export interface NameSite {
   names?: string[];
 }
 
-export function parseScenario(file: string, text: string): ts.SourceFile {
-  const kind = /\.tsx$/i.test(file) ? ts.ScriptKind.TSX : /\.[cm]?jsx?$/i.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
-  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
-}
-
 /** The offset of an LSP position, or `undefined` when the position is outside the text. */
 export function offsetAt(sf: ts.SourceFile, position: { line: number; character: number }): number | undefined {
   const starts = sf.getLineStarts();

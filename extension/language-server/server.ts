@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CodeActionKind, DiagnosticSeverity, FileChangeType, TextDocumentSyncKind, TextDocuments, type CodeAction, type CompletionItem, type Connection,
+  CodeActionKind, FileChangeType, TextDocumentSyncKind, TextDocuments, type CodeAction, type CompletionItem, type Connection,
   type Diagnostic, type Hover, type InitializeResult, type Position, type Range,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -22,7 +22,8 @@ import { scenarioCompletion } from './scenario-completion';
 import { scenarioDiagnostics } from './scenario-diagnostics';
 import { scenarioHover } from './scenario-hover';
 import { parsePlan } from '../../agent/plan/parse-plan';
-import { MAX_ANALYSED_BYTES, SCENARIO_FILE, WorkspaceIndex } from './workspace-index';
+import { toDiagnostic } from './to-diagnostic';
+import { MAX_ANALYSED_BYTES, SCENARIO_FILE, tooLarge, WorkspaceIndex } from './workspace-index';
 
 type DocumentKind = 'plan' | 'scenario' | 'env' | 'other';
 
@@ -69,7 +70,7 @@ export function startServer(connection: Connection): void {
     const base = view(doc);
     if (!base) return undefined;
     const declarations = index.scenario(base.file);
-    return declarations && { ...base, declarations };
+    return declarations && { ...base, declarations, tree: index.tree(base.file) };
   }
 
   function planContext(doc: TextDocument): PlanContext | undefined {
@@ -87,7 +88,7 @@ export function startServer(connection: Connection): void {
   }
 
   function diagnose(doc: TextDocument): Diagnostic[] {
-    if (doc.getText().length > MAX_ANALYSED_BYTES) return [tooLargeDiagnostic(doc.getText().length)];
+    if (doc.getText().length > MAX_ANALYSED_BYTES) return [tooLargeDiagnostic(doc.uri, doc.getText().length)];
     switch (kindOf(doc.uri, doc.languageId)) {
       case 'plan': {
         const ctx = planContext(doc);
@@ -277,14 +278,9 @@ function readIfSmall(file: string): string | undefined {
   }
 }
 
-function tooLargeDiagnostic(length: number): Diagnostic {
-  return {
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    severity: DiagnosticSeverity.Warning,
-    source: 'rookery',
-    code: 'ROOKERY_FILE_TOO_LARGE',
-    message: `this file is ${(length / 1024 / 1024).toFixed(1)} MB, more than Rookery's editor analysis reads (${MAX_ANALYSED_BYTES / 1024 / 1024} MB): run \`rookery validate\` on it instead`,
-  };
+/** The same warning a too-large scenario reading carries (workspace-index's tooLarge), for any document kind. */
+function tooLargeDiagnostic(file: string, length: number): Diagnostic {
+  return toDiagnostic(tooLarge(file, length).problems[0]);
 }
 
 /** The file-system path of a `file:` URI; other schemes (untitled, git) are not on disk and get no cross-file help. */

@@ -73,6 +73,15 @@ export class WorkspaceIndex implements WorkspaceView {
     }
   }
 
+  /**
+   * The syntax tree the last `scenario(file)` read, when one is kept (open documents), for features that walk the
+   * tree themselves; its `text` says which version it is. Valid until the next version is read: the incremental
+   * parser reuses its nodes.
+   */
+  tree(file: string): ts.SourceFile | undefined {
+    return this.readings.get(file)?.tree;
+  }
+
   fileExists(file: string): boolean {
     return this.openText(file) !== undefined || statOrUndefined(file)?.isFile() === true;
   }

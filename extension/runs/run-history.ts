@@ -186,18 +186,15 @@ export class RunHistory {
 
   /** A past run's result, read again from its file. Throws a RookeryError when it is not there or unreadable. */
   async readResult(runId: string): Promise<RunResultData> {
-    const entry = (await this.list()).runs.find((r) => r.runId === runId);
-    if (entry === undefined) {
-      throw new RookeryError('ROOKERY_STATE', `run ${runId} is not in the run history`, { where: this.folder, hint: 'it may have been pruned or deleted' });
-    }
-    return parseResultFile(await readFile(entry.file, 'utf8'));
+    return this.readListed((await this.list()).runs, runId);
   }
 
   /** A past run as the dashboard shows it (points through a series store: bounded like a live run's). */
   async load(runId: string): Promise<DashboardView> {
-    const result = await this.readResult(runId);
+    const { runs } = await this.list();
+    const result = await this.readListed(runs, runId);
     const { view } = viewOfResult(result, { ...(this.options.nameCap === undefined ? {} : { nameCap: this.options.nameCap }), ...(this.options.store ? { store: this.options.store } : {}) });
-    view.runs = (await this.list()).runs.filter((r) => r.runId !== runId).map(({ runId: id, title, startedAt, status }) => ({ runId: id, title, startedAt, status }));
+    view.runs = runs.filter((r) => r.runId !== runId).map(({ runId: id, title, startedAt, status }) => ({ runId: id, title, startedAt, status }));
     return view;
   }
 
@@ -223,6 +220,14 @@ export class RunHistory {
     if (entry === undefined) return false;
     await unlink(entry.file);
     return true;
+  }
+
+  private async readListed(runs: readonly HistoryEntry[], runId: string): Promise<RunResultData> {
+    const entry = runs.find((r) => r.runId === runId);
+    if (entry === undefined) {
+      throw new RookeryError('ROOKERY_STATE', `run ${runId} is not in the run history`, { where: this.folder, hint: 'it may have been pruned or deleted' });
+    }
+    return parseResultFile(await readFile(entry.file, 'utf8'));
   }
 
   private async read(name: string, file: string): Promise<Cached> {

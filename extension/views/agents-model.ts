@@ -8,7 +8,7 @@
  */
 import type { AgentInfo, ClusterStatus } from '../../agent/protocol/control';
 import type { Utilization } from '../../agent/protocol/snapshot';
-import { isLocalAgent } from '../agents/agent-input';
+import { isActiveRun, isLocalAgent } from '../agents/agent-input';
 import { COMMANDS, ITEMS } from '../ids';
 import type { CoordinatorTarget, LocalAgentState } from '../services';
 
@@ -197,10 +197,6 @@ function agentItem(agent: AgentInfo, live: LiveAgentFigures | undefined): AgentI
 
 function overloadText(utilization: number): string {
   return `${formatUtilization(utilization)}${utilization > OVERLOAD_THRESHOLD ? ' ⚠' : ''}`;
-}
-
-function isActiveRun(status: string): boolean {
-  return status === 'preparing' || status === 'running' || status === 'terminating';
 }
 
 /**

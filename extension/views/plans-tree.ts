@@ -38,6 +38,8 @@ class PlansProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable 
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private files: string[] = [];
+  /** `files` as a set: diagnostics events (every language's, on every edit) ask about many URIs at a time. */
+  private listed = new Set<string>();
   private groups: PlanGroupNode[] | undefined;
   private scanning: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -46,7 +48,7 @@ class PlansProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable 
   constructor(private readonly output: vscode.LogOutputChannel) {}
 
   lists(uri: vscode.Uri): boolean {
-    return uri.scheme === 'file' && this.files.includes(uri.fsPath);
+    return uri.scheme === 'file' && this.listed.has(uri.fsPath);
   }
 
   /** Looks for the files again (soon, or now). */
@@ -105,7 +107,9 @@ class PlansProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable 
   }
 
   private refresh(): Promise<void> {
-    this.scanning ??= this.build().finally(() => (this.scanning = undefined));
+    // A rescan asked for while a scan is under way must look again once it is done: that scan may predate the change.
+    if (this.scanning) return this.scanning.then(() => (this.rescanPending ? this.refresh() : undefined));
+    this.scanning = this.build().finally(() => (this.scanning = undefined));
     return this.scanning;
   }
 
@@ -115,6 +119,7 @@ class PlansProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable 
       try {
         const found = await Promise.all([PLAN_GLOB, SCENARIO_GLOB].map((glob) => vscode.workspace.findFiles(glob, EXCLUDE_GLOB, MAX_FILES)));
         this.files = found.flat().filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath);
+        this.listed = new Set(this.files);
       } catch (error) {
         this.output.error(`listing plans and scenarios failed: ${(error as Error).message}`);
       }

@@ -38,6 +38,8 @@ class RunProvider implements vscode.TreeDataProvider<RunNode>, vscode.Disposable
   private past: HistoryEntry[] = [];
   private readonly group: PastGroupNode = pastGroupNode(0);
   private loading: Promise<void> | undefined;
+  /** reload() was called while a listing was under way: list again after it (the history may have changed since). */
+  private reloadAgain = false;
 
   constructor(private readonly s: Services) {
     this.headline = s.runs.current?.headline();
@@ -61,7 +63,11 @@ class RunProvider implements vscode.TreeDataProvider<RunNode>, vscode.Disposable
 
   /** The current run changed (or was saved): read the past runs again. */
   reload(): void {
-    this.loading ??= this.s.runs
+    if (this.loading) {
+      this.reloadAgain = true;
+      return;
+    }
+    this.loading = this.s.runs
       .pastRuns()
       .then(
         (past) => {
@@ -77,6 +83,10 @@ class RunProvider implements vscode.TreeDataProvider<RunNode>, vscode.Disposable
         const group = pastGroupNode(this.past.length);
         this.group.description = group.description;
         this.changed.fire(undefined);
+        if (this.reloadAgain) {
+          this.reloadAgain = false;
+          this.reload();
+        }
       });
   }
 

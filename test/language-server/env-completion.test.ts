@@ -8,9 +8,7 @@ import { jsonEqual } from '../../agent/variables/json-value';
 import { envCompletion, envValueText } from '../../extension/language-server/env-completion';
 import { parseEnvFile } from '../../extension/language-server/env-file';
 
-const declared = declaredVariables;
-
-const VARIABLES = declared({
+const VARIABLES = declaredVariables({
   '/w/api.scenario.ts': `export default scenario({ variables: {
     host: variable({ description: 'Base URL', default: 'http://127.0.0.1:8080' }),
     region: variable({ description: 'Region', default: 'eu', verify: ['eu', 'us'] }),

@@ -4,9 +4,7 @@ import { declaredVariables } from '../helpers/fake-workspace';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { envDiagnostics } from '../../extension/language-server/env-completion';
 
-const declared = declaredVariables;
-
-const VARIABLES = declared({
+const VARIABLES = declaredVariables({
   '/w/api.scenario.ts': `export default scenario({ variables: {
     host: variable({ description: 'Base URL', default: 'http://127.0.0.1:8080' }),
     region: variable({ description: 'Region', default: 'eu', verify: ['eu', 'us'] }),

@@ -25,10 +25,7 @@ export default scenario({
   async start() {},
 });`;
 
-/** A workspace of in-memory files, read with the real static reader; `unreadable` files exist but read as nothing. */
-const workspace = fakeWorkspace;
-
-const WS = workspace({ '/ws/api.scenario.ts': API, '/ws/helper.scenario.ts': NOT_A_SCENARIO, '/ws/open.scenario.ts': NOT_STATIC }, ['/ws/locked.scenario.ts']);
+const WS = fakeWorkspace({ '/ws/api.scenario.ts': API, '/ws/helper.scenario.ts': NOT_A_SCENARIO, '/ws/open.scenario.ts': NOT_STATIC }, ['/ws/locked.scenario.ts']);
 
 function diagnose(text: string, ws: WorkspaceView = WS): Diagnostic[] {
   const ctx: PlanContext = { uri: 'file:///ws/load.plan.yaml', file: '/ws/load.plan.yaml', text, workspace: ws };

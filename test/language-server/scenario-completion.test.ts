@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CompletionItemKind, type CompletionItem, type MarkupContent, type TextEdit } from 'vscode-languageserver';
 import { extractDeclarations } from '../../agent/analysis/extract-variables';
+import { parseScenarioSource } from '../../agent/analysis/scenario-source';
 import type { ScenarioContext } from '../../extension/language-server/feature-context';
 import { scenarioCompletion } from '../../extension/language-server/scenario-completion';
 
@@ -193,5 +194,20 @@ describe('scenarioCompletion stays out of everything else', () => {
     const { items, text } = complete("user.vars['|'];", declarations);
     assert.match(apply(text, itemFor(items, "it's")), /user\.vars\['it\\'s'\];/);
     assert.match(apply(text, itemFor(items, 'a\\b')), /user\.vars\['a\\\\b'\];/);
+  });
+});
+
+describe('scenarioCompletion: the server\'s kept syntax tree', () => {
+  test('a tree of the same text is walked as is; a tree of another version is ignored', () => {
+    const file = '/w/t.scenario.ts';
+    const text = `${DECLARATIONS}\n  async start(user) {\n    user.vars['ho'];\n  },\n});\n`;
+    const cursor = { line: text.split('\n').findIndex((l) => l.includes("vars['ho")), character: 0 };
+    cursor.character = text.split('\n')[cursor.line].indexOf("'ho") + 3;
+    const base: ScenarioContext = { uri: pathToFileURL(file).href, file, text, declarations: extractDeclarations(file, text) };
+    const fresh = scenarioCompletion(base, cursor);
+    assert.deepEqual(labels(fresh), ['host', 'region', 'api-key']);
+    assert.deepEqual(scenarioCompletion({ ...base, tree: parseScenarioSource(file, text) }, cursor), fresh);
+    const stale = parseScenarioSource(file, text.replace("vars['ho']", 'vars'));
+    assert.deepEqual(scenarioCompletion({ ...base, tree: stale }, cursor), fresh);
   });
 });

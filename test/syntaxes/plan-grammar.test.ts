@@ -53,8 +53,8 @@ const PERCENTAGE = 'constant.numeric.percentage.rookery-plan';
 const PERCENTAGE_UNIT = 'keyword.other.unit.percentage.rookery-plan';
 const VALUE = 'constant.numeric.value.rookery-plan';
 
-/** The plan's top-level keys as agent/plan knows them, plus `thresholds` (being added there this round). */
-const KNOWN_KEYS = new Set<string>([...PLAN_KEYS, 'thresholds']);
+/** The plan's top-level keys as agent/plan knows them. */
+const KNOWN_KEYS = new Set<string>(PLAN_KEYS);
 
 function expectScope(line: TokenLine, text: string, scope: string, occurrence = 0): void {
   const scopes = scopesAt(line, text, occurrence);
